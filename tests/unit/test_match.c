@@ -1,0 +1,963 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compiled matcher (kmod/match*.c): every rule of the matching
+ * semantics by hand, then randomized rule sets compared with a brute-force
+ * reference that applies the semantics directly, rule by rule.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "match.h"
+
+#define MAX_RULES 4096
+#define MAX_PORTS 4
+
+/* The rule set under construction (tests run one at a time). */
+static struct efw_pattern pats[MAX_RULES];
+static struct efw_rule_spec specs[MAX_RULES];
+static struct efw_port_range ports[MAX_RULES][MAX_PORTS];
+static unsigned int nrules;
+
+static void reset(void)
+{
+	nrules = 0;
+}
+
+/* "tcp/443,udp/443,tcp/1000-2000", "" for no ports at all. */
+static unsigned int parse_ports(const char *s, struct efw_port_range *r)
+{
+	unsigned int n = 0;
+
+	while (*s && n < MAX_PORTS) {
+		unsigned int lo, hi;
+		int used = 0;
+
+		r[n].proto = strncmp(s, "udp/", 4) ? EFW_PROTO_TCP : EFW_PROTO_UDP;
+		s += 4;
+		if (sscanf(s, "%u-%u%n", &lo, &hi, &used) != 2) {
+			sscanf(s, "%u%n", &lo, &used);
+			hi = lo;
+		}
+		r[n].lo = lo;
+		r[n].hi = hi;
+		n++;
+		s += used;
+		if (*s == ',')
+			s++;
+	}
+	return n;
+}
+
+static unsigned int add(int kind, const char *name, const char *portspec)
+{
+	struct efw_pattern *p = &pats[nrules];
+
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->name_len = strlen(name);
+	memcpy(p->name, name, p->name_len + 1);
+	specs[nrules].pattern = p;
+	specs[nrules].ports = ports[nrules];
+	specs[nrules].n_ports = parse_ports(portspec, ports[nrules]);
+	return nrules++;
+}
+
+static unsigned int add_cidr(const char *addr, int len, const char *portspec)
+{
+	struct efw_pattern *p = &pats[nrules];
+
+	memset(p, 0, sizeof(*p));
+	if (strchr(addr, ':')) {
+		p->kind = EFW_KIND_CIDR6;
+		inet_pton(AF_INET6, addr, p->addr);
+	} else {
+		p->kind = EFW_KIND_CIDR4;
+		inet_pton(AF_INET, addr, p->addr);
+	}
+	p->prefix_len = len;
+	specs[nrules].pattern = p;
+	specs[nrules].ports = ports[nrules];
+	specs[nrules].n_ports = parse_ports(portspec, ports[nrules]);
+	return nrules++;
+}
+
+static struct efw_matcher *build(void)
+{
+	int err = 0;
+	struct efw_matcher *m = efw_matcher_build(specs, nrules, &err);
+
+	if (!m)
+		fprintf(stderr, "build failed: %d\n", err);
+	return m;
+}
+
+static int q(const struct efw_matcher *m, const char *name, const char *pp)
+{
+	struct efw_port_range r;
+
+	parse_ports(pp, &r);
+	return efw_match_name(m, name, strlen(name), r.proto, r.lo);
+}
+
+static int qa(const struct efw_matcher *m, const char *addr, const char *pp)
+{
+	struct efw_port_range r;
+	u8 a[16];
+
+	parse_ports(pp, &r);
+	if (strchr(addr, ':')) {
+		inet_pton(AF_INET6, addr, a);
+		return efw_match_addr(m, 6, a, r.proto, r.lo);
+	}
+	inet_pton(AF_INET, addr, a);
+	return efw_match_addr(m, 4, a, r.proto, r.lo);
+}
+
+/* efw_match_name_each() collector: a bitmap of the rules reported. */
+struct seen {
+	unsigned char bit[MAX_RULES];
+	unsigned int count;
+	int stop_after;
+};
+
+static int collect(void *ctx, u32 rule)
+{
+	struct seen *s = ctx;
+
+	if (rule < MAX_RULES)
+		s->bit[rule]++;
+	s->count++;
+	if (s->stop_after && (int)s->count >= s->stop_after)
+		return 7;
+	return 0;
+}
+
+TEST(exact)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add(EFW_KIND_EXACT, "sophos.com", "tcp/443");
+	add(EFW_KIND_EXACT, "central.sophos.com", "tcp/443");
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, "sophos.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "SOPHOS.COM.", "tcp/443"));
+	EXPECT_EQ(0, q(m, "SoPhOs.CoM", "tcp/443"));
+	EXPECT_EQ(1, q(m, "central.sophos.com", "tcp/443"));
+	EXPECT_EQ(1, q(m, "Central.Sophos.Com.", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "evilsophos.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "sophos.com.evil.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a.sophos.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "sophos.co", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "ophos.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "sophos.com..", "tcp/443"));
+	efw_matcher_free(m);
+}
+
+TEST(wildcard)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add(EFW_KIND_WILDCARD, "*.sophos.com", "tcp/443");
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, "a.sophos.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "a.b.sophos.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "x.y.z.SOPHOS.COM.", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "sophos.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "SOPHOS.COM.", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "evilsophos.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a.evilsophos.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "sophos.com.evil.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, ".sophos.com", "tcp/443"));
+	efw_matcher_free(m);
+}
+
+TEST(wildcard_on_tld)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add(EFW_KIND_WILDCARD, "*.com", "tcp/443");
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, "a.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "a.b.c.d.e.f.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a.net", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a.comm", "tcp/443"));
+	efw_matcher_free(m);
+}
+
+TEST(glob)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add(EFW_KIND_GLOB,
+	    "tf-presigned-url-eu-west-1-prod-*-bucket.s3.eu-west-1.amazonaws.com",
+	    "tcp/443");
+	add(EFW_KIND_GLOB, "a*.com", "tcp/443");
+	add(EFW_KIND_GLOB, "x*y*z.example.org", "tcp/443");
+	add(EFW_KIND_GLOB, "p*.q*.net", "tcp/443");
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, "tf-presigned-url-eu-west-1-prod-123456789-bucket.s3.eu-west-1.amazonaws.com", "tcp/443"));
+	/* Zero-length star. */
+	EXPECT_EQ(0, q(m, "tf-presigned-url-eu-west-1-prod--bucket.s3.eu-west-1.amazonaws.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "TF-PRESIGNED-URL-EU-WEST-1-PROD-X-BUCKET.S3.EU-WEST-1.AMAZONAWS.COM.", "tcp/443"));
+	/* The star never crosses a dot. */
+	EXPECT_EQ(-1, q(m, "tf-presigned-url-eu-west-1-prod-a.b-bucket.s3.eu-west-1.amazonaws.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "x.tf-presigned-url-eu-west-1-prod-1-bucket.s3.eu-west-1.amazonaws.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "tf-presigned-url-eu-west-1-prod-1-bucket.s3.eu-west-2.amazonaws.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "tf-presigned-url-eu-west-1-prod-1-bucketx.s3.eu-west-1.amazonaws.com", "tcp/443"));
+
+	EXPECT_EQ(1, q(m, "a.com", "tcp/443"));
+	EXPECT_EQ(1, q(m, "abc.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "b.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a.b.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "x.a.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "com", "tcp/443"));
+
+	/* Several stars in one label. */
+	EXPECT_EQ(2, q(m, "xyz.example.org", "tcp/443"));
+	EXPECT_EQ(2, q(m, "x123y456z.example.org", "tcp/443"));
+	EXPECT_EQ(2, q(m, "xzyzz.example.org", "tcp/443"));
+	EXPECT_EQ(2, q(m, "xyyyz.example.org", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "xz.example.org", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "xyza.example.org", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "ayz.example.org", "tcp/443"));
+
+	/* Stars in several labels, same label count required. */
+	EXPECT_EQ(3, q(m, "p.q.net", "tcp/443"));
+	EXPECT_EQ(3, q(m, "pp1.qq2.net", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "p.x.q.net", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "q.p.net", "tcp/443"));
+	efw_matcher_free(m);
+}
+
+TEST(glob_index_and_short_heads)
+{
+	struct efw_matcher *m;
+	char name[128];
+	int i;
+
+	/* Many globs on one node, long heads (indexed) and short (chained). */
+	reset();
+	for (i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), "bucket-%03d-*.s3.aws.com", i);
+		add(EFW_KIND_GLOB, name, "tcp/443");
+	}
+	add(EFW_KIND_GLOB, "b*.s3.aws.com", "tcp/22");
+	add(EFW_KIND_GLOB, "bucket-0*.s3.aws.com", "tcp/25");
+	add(EFW_KIND_GLOB, "bucket-0.x*.s3.aws.com", "tcp/25");
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, "bucket-000-.s3.aws.com", "tcp/443"));
+	EXPECT_EQ(123, q(m, "bucket-123-foo.s3.aws.com", "tcp/443"));
+	EXPECT_EQ(499, q(m, "BUCKET-499-X.s3.aws.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "bucket-500-x.s3.aws.com", "tcp/443"));
+	EXPECT_EQ(500, q(m, "bucket-500-x.s3.aws.com", "tcp/22"));
+	EXPECT_EQ(500, q(m, "b.s3.aws.com", "tcp/22"));
+	EXPECT_EQ(501, q(m, "bucket-012-x.s3.aws.com", "tcp/25"));
+	EXPECT_EQ(-1, q(m, "bucket-112-x.s3.aws.com", "tcp/25"));
+	EXPECT_EQ(502, q(m, "bucket-0.xyz.s3.aws.com", "tcp/25"));
+	EXPECT_EQ(-1, q(m, "bucket-0.yz.s3.aws.com", "tcp/25"));
+	EXPECT_EQ(-1, q(m, "bucket-12.s3.aws.com", "tcp/443"));
+	efw_matcher_free(m);
+}
+
+TEST(port_sets)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add(EFW_KIND_EXACT, "a.example.com", "tcp/443");
+	add(EFW_KIND_EXACT, "b.example.com", "tcp/22");
+	add(EFW_KIND_EXACT, "c.example.com", "udp/443");
+	add(EFW_KIND_EXACT, "d.example.com", "tcp/1024-65535,udp/123");
+	add(EFW_KIND_EXACT, "e.example.com", "");
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, "a.example.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a.example.com", "tcp/22"));
+	EXPECT_EQ(-1, q(m, "a.example.com", "udp/443"));
+	EXPECT_EQ(1, q(m, "b.example.com", "tcp/22"));
+	EXPECT_EQ(-1, q(m, "b.example.com", "tcp/443"));
+	EXPECT_EQ(2, q(m, "c.example.com", "udp/443"));
+	EXPECT_EQ(-1, q(m, "c.example.com", "tcp/443"));
+	EXPECT_EQ(3, q(m, "d.example.com", "tcp/1024"));
+	EXPECT_EQ(3, q(m, "d.example.com", "tcp/65535"));
+	EXPECT_EQ(3, q(m, "d.example.com", "tcp/5000"));
+	EXPECT_EQ(-1, q(m, "d.example.com", "tcp/1023"));
+	EXPECT_EQ(3, q(m, "d.example.com", "udp/123"));
+	EXPECT_EQ(-1, q(m, "d.example.com", "udp/124"));
+	EXPECT_EQ(-1, q(m, "d.example.com", "udp/5000"));
+	EXPECT_EQ(-1, q(m, "e.example.com", "tcp/443"));
+	EXPECT_TRUE(efw_rule_covers(m, 3, EFW_PROTO_TCP, 2000));
+	EXPECT_FALSE(efw_rule_covers(m, 3, EFW_PROTO_UDP, 2000));
+	EXPECT_FALSE(efw_rule_covers(m, 99, EFW_PROTO_TCP, 443));
+	efw_matcher_free(m);
+}
+
+TEST(lowest_id_wins)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add(EFW_KIND_EXACT, "x.a.example.com", "tcp/22");	/* 0 */
+	add(EFW_KIND_WILDCARD, "*.example.com", "tcp/443");	/* 1 */
+	add(EFW_KIND_EXACT, "x.a.example.com", "tcp/443");	/* 2 */
+	add(EFW_KIND_GLOB, "x.a*.example.com", "tcp/443,tcp/25");	/* 3 */
+	add(EFW_KIND_WILDCARD, "*.a.example.com", "tcp/25,tcp/22");	/* 4 */
+	add(EFW_KIND_WILDCARD, "*.example.com", "udp/443");	/* 5 */
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, "x.a.example.com", "tcp/22"));
+	EXPECT_EQ(1, q(m, "x.a.example.com", "tcp/443"));
+	EXPECT_EQ(3, q(m, "x.a.example.com", "tcp/25"));
+	EXPECT_EQ(4, q(m, "y.a.example.com", "tcp/25"));
+	EXPECT_EQ(4, q(m, "y.a.example.com", "tcp/22"));
+	EXPECT_EQ(5, q(m, "x.a.example.com", "udp/443"));
+	EXPECT_EQ(-1, q(m, "example.com", "udp/443"));
+	efw_matcher_free(m);
+}
+
+TEST(duplicates_and_each)
+{
+	struct efw_matcher *m;
+	struct seen s;
+	int i;
+
+	reset();
+	add(EFW_KIND_EXACT, "dup.example.com", "tcp/22");	/* 0 */
+	add(EFW_KIND_EXACT, "dup.example.com", "tcp/443");	/* 1 */
+	add(EFW_KIND_EXACT, "dup.example.com", "tcp/443");	/* 2 */
+	add(EFW_KIND_WILDCARD, "*.example.com", "tcp/25");	/* 3 */
+	add(EFW_KIND_WILDCARD, "*.example.com", "");		/* 4 */
+	add(EFW_KIND_GLOB, "d*p.example.com", "udp/443");	/* 5 */
+	add(EFW_KIND_GLOB, "d*p.example.com", "udp/443");	/* 6 */
+	add(EFW_KIND_WILDCARD, "*.com", "tcp/443");		/* 7 */
+	add(EFW_KIND_EXACT, "other.example.com", "tcp/443");	/* 8 */
+	add(EFW_KIND_GLOB, "d*.example.com", "tcp/443");	/* 9 */
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(1, q(m, "dup.example.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "DUP.example.com.", "tcp/22"));
+	EXPECT_EQ(5, q(m, "dup.example.com", "udp/443"));
+
+	memset(&s, 0, sizeof(s));
+	EXPECT_EQ(0, efw_match_name_each(m, "Dup.Example.Com.", 16, collect, &s));
+	EXPECT_EQ(9, s.count);
+	for (i = 0; i < 10; i++)
+		EXPECT_EQ(i == 8 ? 0 : 1, s.bit[i]) TH_LOG("rule %d", i);
+
+	/* Stopping early returns the visitor's value. */
+	memset(&s, 0, sizeof(s));
+	s.stop_after = 2;
+	EXPECT_EQ(7, efw_match_name_each(m, "dup.example.com", 15, collect, &s));
+	EXPECT_EQ(2, s.count);
+
+	memset(&s, 0, sizeof(s));
+	EXPECT_EQ(0, efw_match_name_each(m, "nothing.net", 11, collect, &s));
+	EXPECT_EQ(0, s.count);
+	memset(&s, 0, sizeof(s));
+	EXPECT_EQ(0, efw_match_name_each(m, "bad..example.com", 16, collect, &s));
+	EXPECT_EQ(0, s.count);
+	efw_matcher_free(m);
+}
+
+TEST(invalid_queries)
+{
+	struct efw_matcher *m;
+	char name[400];
+
+	reset();
+	add(EFW_KIND_WILDCARD, "*.com", "tcp/443");
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");
+	ASSERT_NE(NULL, m = build());
+	/* Both match a.com, the wildcard is listed first. */
+	EXPECT_EQ(0, q(m, "a.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "b.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "", "tcp/443"));
+	EXPECT_EQ(-1, q(m, ".", "tcp/443"));
+	EXPECT_EQ(-1, q(m, ".com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a..com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a.com..", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a b.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a*.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "*.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "a/b.com", "tcp/443"));
+	EXPECT_EQ(-1, q(m, "\xc3\xa9.com", "tcp/443"));
+	EXPECT_EQ(0, q(m, "a_b-c.com", "tcp/443"));
+	EXPECT_EQ(-1, efw_match_name(m, "a.com\0x", 7, EFW_PROTO_TCP, 443));
+	EXPECT_EQ(0, efw_match_name(m, "a.com\0x", 5, EFW_PROTO_TCP, 443));
+	EXPECT_EQ(-1, efw_match_name(m, NULL, 0, EFW_PROTO_TCP, 443));
+
+	/* Label of 63 bytes is fine, 64 is not. */
+	memset(name, 'x', 63);
+	strcpy(name + 63, ".com");
+	EXPECT_EQ(0, q(m, name, "tcp/443"));
+	memset(name, 'x', 64);
+	strcpy(name + 64, ".com");
+	EXPECT_EQ(-1, q(m, name, "tcp/443"));
+
+	/* 253 bytes is fine (and 254 with a trailing dot), 254 is not. */
+	memset(name, 'a', 63);
+	name[63] = '.';
+	memset(name + 64, 'b', 63);
+	name[127] = '.';
+	memset(name + 128, 'c', 63);
+	name[191] = '.';
+	memset(name + 192, 'd', 57);
+	strcpy(name + 249, ".com");
+	EXPECT_EQ(253, strlen(name));
+	EXPECT_EQ(0, q(m, name, "tcp/443"));
+	strcat(name, ".");
+	EXPECT_EQ(0, q(m, name, "tcp/443"));
+	memmove(name + 193, name + 192, strlen(name + 192) + 1);
+	name[254] = '\0';	/* 58 d's: 254 bytes */
+	EXPECT_EQ(254, strlen(name));
+	EXPECT_EQ(-1, q(m, name, "tcp/443"));
+	efw_matcher_free(m);
+}
+
+TEST(cidr4)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add_cidr("10.0.0.0", 8, "tcp/22");		/* 0 */
+	add_cidr("10.1.0.0", 16, "tcp/443");		/* 1 */
+	add_cidr("10.1.2.3", 32, "tcp/25,tcp/22");	/* 2 */
+	add_cidr("10.1.2.0", 24, "udp/443");		/* 3 */
+	add_cidr("0.0.0.0", 0, "tcp/8080");		/* 4 */
+	add_cidr("10.1.2.3", 32, "tcp/25");		/* 5 */
+	add_cidr("146.112.62.0", 24, "tcp/443");	/* 6 */
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");	/* 7 */
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, qa(m, "10.1.2.3", "tcp/22"));
+	EXPECT_EQ(1, qa(m, "10.1.2.3", "tcp/443"));
+	EXPECT_EQ(2, qa(m, "10.1.2.3", "tcp/25"));
+	EXPECT_EQ(-1, qa(m, "10.1.2.4", "tcp/25"));
+	EXPECT_EQ(3, qa(m, "10.1.2.4", "udp/443"));
+	EXPECT_EQ(-1, qa(m, "10.1.3.4", "udp/443"));
+	EXPECT_EQ(1, qa(m, "10.1.255.255", "tcp/443"));
+	EXPECT_EQ(-1, qa(m, "10.2.0.0", "tcp/443"));
+	EXPECT_EQ(0, qa(m, "10.255.255.255", "tcp/22"));
+	EXPECT_EQ(-1, qa(m, "11.0.0.0", "tcp/22"));
+	EXPECT_EQ(4, qa(m, "1.2.3.4", "tcp/8080"));
+	EXPECT_EQ(4, qa(m, "255.255.255.255", "tcp/8080"));
+	EXPECT_EQ(6, qa(m, "146.112.62.200", "tcp/443"));
+	EXPECT_EQ(-1, qa(m, "146.112.63.0", "tcp/443"));
+	EXPECT_EQ(-1, qa(m, "2001:db8::1", "tcp/8080"));
+	EXPECT_EQ(-1, efw_match_addr(m, 5, (const u8 *)"\0\0\0\0", EFW_PROTO_TCP, 8080));
+	/* Names and addresses are separate worlds. */
+	EXPECT_EQ(-1, q(m, "10.1.2.3", "tcp/22"));
+	efw_matcher_free(m);
+}
+
+TEST(cidr6)
+{
+	struct efw_matcher *m;
+
+	reset();
+	add_cidr("2a04:e4c7:ffff::", 48, "tcp/443");		/* 0 */
+	add_cidr("2001:db8::1", 128, "tcp/22");			/* 1 */
+	add_cidr("2001:db8::", 32, "tcp/443,tcp/22");		/* 2 */
+	add_cidr("::", 0, "udp/53");				/* 3 */
+	add_cidr("2001:db8:0:1::", 64, "tcp/25");		/* 4 */
+	add_cidr("2001:db8:0:1:8000::", 65, "tcp/26");		/* 5 */
+	add_cidr("2001:db8::", 127, "tcp/27");			/* 6 */
+	add_cidr("10.0.0.0", 8, "udp/53");			/* 7 */
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, qa(m, "2a04:e4c7:ffff:1::5", "tcp/443"));
+	EXPECT_EQ(-1, qa(m, "2a04:e4c7:fffe::5", "tcp/443"));
+	EXPECT_EQ(1, qa(m, "2001:db8::1", "tcp/22"));
+	EXPECT_EQ(2, qa(m, "2001:db8::2", "tcp/22"));
+	EXPECT_EQ(2, qa(m, "2001:db8::1", "tcp/443"));
+	EXPECT_EQ(3, qa(m, "fe80::1", "udp/53"));
+	EXPECT_EQ(3, qa(m, "::", "udp/53"));
+	EXPECT_EQ(4, qa(m, "2001:db8:0:1:ffff::", "tcp/25"));
+	EXPECT_EQ(-1, qa(m, "2001:db8:0:2::", "tcp/25"));
+	EXPECT_EQ(5, qa(m, "2001:db8:0:1:8000::1", "tcp/26"));
+	EXPECT_EQ(-1, qa(m, "2001:db8:0:1:7fff::1", "tcp/26"));
+	EXPECT_EQ(6, qa(m, "2001:db8::1", "tcp/27"));
+	EXPECT_EQ(6, qa(m, "2001:db8::", "tcp/27"));
+	EXPECT_EQ(-1, qa(m, "2001:db8::2", "tcp/27"));
+	EXPECT_EQ(7, qa(m, "10.9.9.9", "udp/53"));
+	EXPECT_EQ(-1, qa(m, "11.9.9.9", "udp/53"));
+	efw_matcher_free(m);
+}
+
+TEST(build_errors)
+{
+	struct efw_matcher *m;
+	struct efw_rule_spec bad;
+	int err;
+
+	/* n = 0 works and matches nothing. */
+	err = 0;
+	m = efw_matcher_build(NULL, 0, &err);
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(0, efw_matcher_rules(m));
+	EXPECT_LT(0, efw_matcher_memory(m));
+	EXPECT_EQ(-1, efw_match_name(m, "a.com", 5, EFW_PROTO_TCP, 443));
+	EXPECT_EQ(-1, efw_match_addr(m, 4, (const u8 *)"\1\2\3\4", EFW_PROTO_TCP, 443));
+	efw_matcher_free(m);
+	efw_matcher_free(NULL);
+
+#define REFUSED(want) do {						\
+		err = 0;						\
+		m = efw_matcher_build(specs, nrules, &err);		\
+		EXPECT_EQ(NULL, m);					\
+		EXPECT_EQ(want, err);					\
+		efw_matcher_free(m);					\
+	} while (0)
+
+	reset();
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");
+	pats[0].kind = 0;
+	REFUSED(-EINVAL);
+	pats[0].kind = 6;
+	REFUSED(-EINVAL);
+
+	reset();
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");
+	add(EFW_KIND_EXACT, "A.com", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_EXACT, "a*.com", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_EXACT, "a..com", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_EXACT, "", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_WILDCARD, "a.com", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_WILDCARD, "*.a*.com", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_GLOB, "a.com", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_GLOB, "a.c*", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_GLOB, "a**b.com", "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add_cidr("10.0.0.1", 24, "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add_cidr("10.0.0.0", 33, "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add_cidr("2001:db8::1", 64, "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add_cidr("::", 129, "tcp/443");
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");
+	ports[0][0].lo = 500;
+	ports[0][0].hi = 400;
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");
+	specs[0].ports = NULL;
+	REFUSED(-EINVAL);
+	reset();
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");
+	specs[0].pattern = NULL;
+	REFUSED(-EINVAL);
+
+	bad = specs[0];
+	err = 0;
+	EXPECT_EQ(NULL, efw_matcher_build(&bad, EFW_MATCH_MAX_RULES + 1, &err));
+	EXPECT_EQ(-E2BIG, err);
+#undef REFUSED
+}
+
+/* ---- randomized comparison with a brute-force reference ---- */
+
+static u64 rng_state;
+
+static u32 rnd(u32 n)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (u32)((rng_state * 0x2545f4914f6cdd1dULL) >> 32) % n;
+}
+
+/* The semantics, directly: '*' eats any run of non-dot bytes. */
+static bool ref_glob(const char *p, const char *s)
+{
+	if (!*p)
+		return !*s;
+	if (*p == '*') {
+		for (size_t k = 0;; k++) {
+			if (ref_glob(p + 1, s + k))
+				return true;
+			if (!s[k] || s[k] == '.')
+				return false;
+		}
+	}
+	return *s == *p && ref_glob(p + 1, s + 1);
+}
+
+/* Canonical form of a query in @out, or false if not a host name. */
+static bool ref_canon(const char *q, size_t len, char *out)
+{
+	size_t i, lab = 0;
+
+	if (len && q[len - 1] == '.')
+		len--;
+	if (!len || len > 253)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = q[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c == '.') {
+			if (!lab)
+				return false;
+			lab = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			   c == '-' || c == '_') {
+			if (++lab > 63)
+				return false;
+		} else {
+			return false;
+		}
+		out[i] = c;
+	}
+	out[len] = '\0';
+	return lab > 0;
+}
+
+static bool ref_name(const struct efw_pattern *p, const char *c)
+{
+	size_t cl = strlen(c), sl;
+
+	switch (p->kind) {
+	case EFW_KIND_EXACT:
+		return !strcmp(p->name, c);
+	case EFW_KIND_WILDCARD:
+		sl = p->name_len - 1;	/* ".suffix" */
+		return cl > sl && !strcmp(c + cl - sl, p->name + 1);
+	case EFW_KIND_GLOB:
+		return ref_glob(p->name, c);
+	}
+	return false;
+}
+
+static bool ref_addr(const struct efw_pattern *p, int family, const u8 *a)
+{
+	int bits = p->prefix_len, i;
+
+	if ((family == 4) != (p->kind == EFW_KIND_CIDR4) ||
+	    (p->kind != EFW_KIND_CIDR4 && p->kind != EFW_KIND_CIDR6))
+		return false;
+	for (i = 0; i < bits; i++)
+		if (((a[i / 8] ^ p->addr[i / 8]) >> (7 - i % 8)) & 1)
+			return false;
+	return true;
+}
+
+static const char *const vocab[] = {
+	"a", "b", "ab", "ba", "aa", "com", "net", "s3", "x-y", "_t",
+	"bucketbucket", "tf-presigned", "a1",
+};
+static const char *const gvocab[] = {
+	"a*", "*a", "a*b", "*", "b*a*", "*-*", "ab*", "tf-presigned-*",
+	"bucketbucket*", "bucketbu*ket", "bucket*", "*b*",
+};
+#define NV (sizeof(vocab) / sizeof(vocab[0]))
+#define NG (sizeof(gvocab) / sizeof(gvocab[0]))
+
+static const char *const portsets[] = {
+	"tcp/443", "tcp/443", "tcp/443", "tcp/22", "udp/443",
+	"tcp/443,udp/443", "tcp/20-30,tcp/443", "",
+};
+static const struct { u8 proto; u16 port; } qports[] = {
+	{ EFW_PROTO_TCP, 443 }, { EFW_PROTO_TCP, 22 }, { EFW_PROTO_UDP, 443 },
+	{ EFW_PROTO_TCP, 25 }, { EFW_PROTO_TCP, 80 },
+};
+
+static void rand_labels(char *out, int nl)
+{
+	out[0] = '\0';
+	for (int i = 0; i < nl; i++) {
+		if (i)
+			strcat(out, ".");
+		strcat(out, vocab[rnd(NV)]);
+	}
+}
+
+static void rand_rule(void)
+{
+	char name[256], tail[200];
+	int k = rnd(10);
+	const char *ps = portsets[rnd(8)];
+
+	if (k < 4) {
+		rand_labels(name, 1 + rnd(4));
+		add(EFW_KIND_EXACT, name, ps);
+	} else if (k < 6) {
+		strcpy(name, "*.");
+		rand_labels(name + 2, 1 + rnd(3));
+		add(EFW_KIND_WILDCARD, name, ps);
+	} else if (k < 9) {
+		/* One to three labels with stars, some literal, then a tail. */
+		int ng = 1 + rnd(2), has = 0;
+
+		name[0] = '\0';
+		for (int i = 0; i < ng || !has; i++) {
+			if (i)
+				strcat(name, ".");
+			if (rnd(3)) {
+				strcat(name, gvocab[rnd(NG)]);
+				has = 1;
+			} else {
+				strcat(name, vocab[rnd(NV)]);
+			}
+		}
+		rand_labels(tail, 1 + rnd(2));
+		strcat(name, ".");
+		strcat(name, tail);
+		/* A lone "*" label first and no other star: a wildcard. */
+		if (!strncmp(name, "*.", 2) && !strchr(name + 2, '*'))
+			add(EFW_KIND_WILDCARD, name, ps);
+		else
+			add(EFW_KIND_GLOB, name, ps);
+	} else {
+		struct efw_pattern *p;
+		unsigned int r;
+
+		if (rnd(2)) {
+			static const int l4[] = { 0, 8, 16, 22, 24, 30, 31, 32 };
+			char a[32];
+
+			snprintf(a, sizeof(a), "10.%u.%u.%u", rnd(2), rnd(4), rnd(4));
+			r = add_cidr(a, l4[rnd(8)], ps);
+		} else {
+			static const int l6[] = { 0, 32, 48, 64, 65, 120, 127, 128 };
+			char a[64];
+
+			snprintf(a, sizeof(a), "2001:db8:%x::%x:%x", rnd(3),
+				 rnd(2) ? 0x8000 : 0, rnd(4));
+			r = add_cidr(a, l6[rnd(8)], ps);
+		}
+		/* Clear the host bits. */
+		p = &pats[r];
+		for (int i = p->prefix_len; i < 128; i++)
+			p->addr[i / 8] &= ~(0x80 >> (i % 8));
+	}
+}
+
+/* A query: often an instance of a rule, sometimes mangled. */
+static void rand_query(char *out)
+{
+	const struct efw_pattern *p = nrules ? &pats[rnd(nrules)] : NULL;
+	char tmp[300];
+	int k = rnd(10);
+
+	if (p && p->kind <= EFW_KIND_GLOB && k < 7) {
+		size_t o = 0;
+
+		if (p->kind == EFW_KIND_WILDCARD && rnd(4)) {
+			rand_labels(tmp, rnd(3));
+			snprintf(out, 300, "%s%s", tmp, p->name + (*tmp ? 1 : 2));
+		} else {
+			for (const char *s = p->name; *s; s++) {
+				if (*s != '*') {
+					out[o++] = *s;
+					continue;
+				}
+				for (int j = rnd(4); j > 0; j--)
+					out[o++] = "ab-."[rnd(rnd(8) ? 3 : 4)];
+			}
+			out[o] = '\0';
+		}
+	} else {
+		rand_labels(out, 1 + rnd(5));
+	}
+	/* Case, trailing dots, invalid bytes. */
+	if (!rnd(4))
+		for (char *s = out; *s; s++)
+			if (rnd(2) && *s >= 'a' && *s <= 'z')
+				*s -= 'a' - 'A';
+	k = rnd(20);
+	if (k == 0)
+		strcat(out, ".");
+	else if (k == 1)
+		strcat(out, "..");
+	else if (k == 2 && *out)
+		out[rnd(strlen(out))] = "*. /"[rnd(4)];
+	else if (k == 3)
+		memmove(out + 1, out, strlen(out) + 1), out[0] = '.';
+}
+
+struct random_stats {
+	unsigned long names, name_hits, each_hits, addrs, addr_hits;
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct list {
+	u32 v[MAX_RULES];
+	unsigned int n;
+};
+
+static int collect_list(void *ctx, u32 rule)
+{
+	struct list *l = ctx;
+
+	if (l->n < MAX_RULES)
+		l->v[l->n++] = rule;
+	return 0;
+}
+
+TEST(random_vs_reference)
+{
+	struct random_stats st = { 0 };
+	static struct list got, want;
+	char qn[300], canon[300];
+	int set;
+
+	rng_state = 0x1234567887654321ULL;
+	for (set = 0; set < 300; set++) {
+		unsigned int n, i, j;
+		struct efw_matcher *m;
+		int err = 0;
+
+		/* Sizes spread over 1..2000, small ones more often. */
+		n = 1 + rnd(set % 3 == 0 ? 2000 : set % 3 == 1 ? 200 : 20);
+		reset();
+		for (i = 0; i < n; i++)
+			rand_rule();
+		m = efw_matcher_build(specs, nrules, &err);
+		for (i = 0; !m && i < nrules; i++) {
+			struct efw_matcher *one = efw_matcher_build(&specs[i], 1, &err);
+
+			if (!one)
+				TH_LOG("rule %u kind %d '%s' /%d: %d", i,
+				       pats[i].kind, pats[i].name,
+				       pats[i].prefix_len, err);
+			efw_matcher_free(one);
+		}
+		ASSERT_NE(NULL, m) TH_LOG("set %d: err %d", set, err);
+		ASSERT_EQ(nrules, efw_matcher_rules(m));
+
+		for (j = 0; j < 300; j++) {
+			int proto_i = rnd(5), expect = -1, r;
+			u8 proto = qports[proto_i].proto;
+			u16 port = qports[proto_i].port;
+			bool valid;
+
+			rand_query(qn);
+			valid = ref_canon(qn, strlen(qn), canon);
+			want.n = 0;
+			for (i = 0; valid && i < nrules; i++) {
+				if (!ref_name(&pats[i], canon))
+					continue;
+				want.v[want.n++] = i;
+				if (expect < 0 &&
+				    efw_ports_cover(specs[i].ports,
+						    specs[i].n_ports, proto, port))
+					expect = i;
+			}
+			r = efw_match_name(m, qn, strlen(qn), proto, port);
+			ASSERT_EQ(expect, r) TH_LOG("set %d query '%s' %u/%u",
+						     set, qn, proto, port);
+			got.n = 0;
+			efw_match_name_each(m, qn, strlen(qn), collect_list, &got);
+			qsort(got.v, got.n, sizeof(got.v[0]), cmp_u32);
+			ASSERT_EQ(want.n, got.n) TH_LOG("set %d query '%s'", set, qn);
+			for (i = 0; i < want.n; i++)
+				ASSERT_EQ(want.v[i], got.v[i]);
+			st.names++;
+			st.name_hits += expect >= 0;
+			st.each_hits += want.n > 0;
+		}
+
+		for (j = 0; j < 300; j++) {
+			int proto_i = rnd(5), expect = -1, r, fam;
+			u8 proto = qports[proto_i].proto;
+			u16 port = qports[proto_i].port;
+			u8 a[16] = { 0 };
+
+			if (rnd(2)) {
+				fam = 4;
+				a[0] = 10;
+				a[1] = rnd(3);
+				a[2] = rnd(5);
+				a[3] = rnd(5);
+			} else {
+				fam = 6;
+				a[0] = 0x20; a[1] = 0x01; a[2] = 0x0d; a[3] = 0xb8;
+				a[5] = rnd(4);
+				a[8] = rnd(2) ? 0x80 : 0;
+				a[13] = rnd(2);
+				a[15] = rnd(5);
+			}
+			for (i = 0; i < nrules; i++)
+				if (ref_addr(&pats[i], fam, a) &&
+				    efw_ports_cover(specs[i].ports,
+						    specs[i].n_ports, proto, port)) {
+					expect = i;
+					break;
+				}
+			r = efw_match_addr(m, fam, a, proto, port);
+			ASSERT_EQ(expect, r) TH_LOG("set %d v%d", set, fam);
+			st.addrs++;
+			st.addr_hits += expect >= 0;
+		}
+		efw_matcher_free(m);
+	}
+	TH_LOG("%lu name queries (%lu matched with ports, %lu matched any), %lu address queries (%lu matched)",
+	       st.names, st.name_hits, st.each_hits, st.addrs, st.addr_hits);
+	/* The generator must actually exercise hits, or this proves little. */
+	EXPECT_LT(st.names / 5, st.name_hits);
+	EXPECT_LT(st.addrs / 10, st.addr_hits);
+}
+
+TEST(memory_accounting)
+{
+	struct efw_matcher *m;
+	char name[64];
+	size_t small, big;
+	int i;
+
+	reset();
+	add(EFW_KIND_EXACT, "a.com", "tcp/443");
+	ASSERT_NE(NULL, m = build());
+	small = efw_matcher_memory(m);
+	efw_matcher_free(m);
+
+	reset();
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "host%d.example.com", i);
+		add(EFW_KIND_EXACT, name, i % 7 ? "tcp/443" : "tcp/22");
+	}
+	ASSERT_NE(NULL, m = build());
+	big = efw_matcher_memory(m);
+	EXPECT_LT(small, big);
+	/* Names and per-rule data at least, under the benchmark's budget. */
+	EXPECT_LE(3000 * 16, big);
+	EXPECT_GE(3000 * 128, big);
+	EXPECT_EQ(2999, q(m, "host2999.example.com", "tcp/443"));
+	efw_matcher_free(m);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The egressctl subcommands, each in its own file. */
+#ifndef EGRESSCTL_COMMANDS_H
+#define EGRESSCTL_COMMANDS_H
+
+/*
+ * Exit statuses, documented in egressctl --help:
+ * 0 success / allowed, 1 denied or invalid list, 2 usage error,
+ * 3 system error (out of memory, kernel module missing, ...).
+ */
+#define EXIT_DENIED 1
+#define EXIT_USAGE 2
+#define EXIT_SYSTEM 3
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the command name */
+	const char *usage;	/* one line: arguments */
+	const char *help;	/* paragraphs for `egressctl help NAME` */
+};
+
+int cmd_check(int argc, char **argv);
+extern const char cmd_check_help[];
+
+#endif /* EGRESSCTL_COMMANDS_H */
