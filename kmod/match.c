@@ -170,10 +170,8 @@ struct efw_matcher *efw_matcher_build(const struct efw_rule_spec *rules, u32 n,
 	m->rules = efw_match_alloc(m, (size_t)n * sizeof(*m->rules), false);
 	if (!m->rules)
 		goto fail;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		m->rules[i].next = EFW_NONE;
-		m->rules[i].glob = EFW_NONE;
-	}
 
 	ret = intern_ports(m, rules, n, total_ports);
 	if (ret)

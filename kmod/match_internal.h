@@ -19,7 +19,6 @@
 struct efw_rule_ent {
 	u32 next;	/* next rule with the same key, ascending ids */
 	u32 pset;	/* index into efw_matcher.psets */
-	u32 glob;	/* globs: arena offset of the glob part, else EFW_NONE */
 };
 
 /* An interned port set: ranges[off .. off + n). */
@@ -28,58 +27,93 @@ struct efw_pset {
 	u32 n;
 };
 
-/*
- * The name table is split in two so that a probe that misses (most probes)
- * touches only a small array that stays in the cache even at a million
- * rules: slots of 8 bytes, a 32-bit hash tag and the arena offset of the
- * node record. The record holds the key and the chains, so a probe that
- * hits costs one more memory access, which answers the common case: the
- * record also caches the port set of the first rule of the exact and
- * wildcard chains, so when that rule covers the port, rules[] is not read.
- */
-struct efw_name_slot {
-	u32 tag;	/* upper hash bits, never 0; 0 = empty slot */
-	u32 rec;	/* arena offset of the struct efw_node */
-};
-
 /* Port-set hint meaning "not cached, read rules[]". */
-#define EFW_PS_FAR 0xffff
+#define EFW_PS_FAR 0xff
+
+/* Key bytes kept in the node entry itself; the rest go to its extension. */
+#define EFW_KEY_INLINE 44
 
 /*
  * A node: a domain string and the rules filed under it: exact rules equal
  * to it, wildcards "*.node", and globs whose literal suffix is the node.
- * Records are 4-byte aligned in the arena; the key follows the header.
+ *
+ * The name table is a bucketed cuckoo hash table: a key lives in one of
+ * two buckets of 4 slots, both picked by its hash. Per bucket, one u64 of
+ * control words (a 16-bit tag per slot, 0 = empty); per slot, one 64-byte,
+ * cache-line aligned entry, which holds the key itself (up to
+ * EFW_KEY_INLINE bytes) and the chain heads. The control words are 1/32 of
+ * the table, small enough to stay in the cache at a million rules, so a
+ * probe that misses (most probes) reads two cached words and nothing else,
+ * and one that hits costs exactly one memory access: the entry's own
+ * line, where the key compare, the chain heads and the cached port sets of
+ * the heads all are. Nothing else is read when the head rule covers the
+ * port.
  */
 struct efw_node {
 	u32 exact;	/* chain heads (lowest id first) or EFW_NONE */
 	u32 wild;
-	u32 glob;	/* globs not in the glob index */
-	u16 exact_ps;	/* pset of the exact / wildcard head, or EFW_PS_FAR */
-	u16 wild_ps;
+	u32 glob_min;	/* lowest id of the node's globs, EFW_NONE: no globs */
+	u32 ext;	/* arena offset of the struct efw_node_ext, or EFW_NONE */
+	char key[EFW_KEY_INLINE];	/* zero-padded */
+	u8 exact_ps;	/* pset of the exact / wildcard head, or EFW_PS_FAR */
+	u8 wild_ps;
 	u8 len;		/* key length */
-	u8 gk;		/* glob index prefix length for this node, 0: none */
-	char key[];
+	u8 gmask;	/* bit min(l, 8) - 1: some glob's part has l labels */
+};
+
+/*
+ * What only some nodes need, in the arena (4-byte aligned): for a node
+ * with globs, its glob index key and head filter, then its own glob list
+ * right after, so that one memory access (two adjacent lines) brings both.
+ */
+struct efw_node_ext {
+	u32 globs;	/* arena offset of the node's own glob list, or EFW_NONE */
+	u8 gk;		/* glob index key length (| EFW_GK_TAIL), 0: no index */
+	u8 pad;
+	u16 fwords;	/* u64 words of the filter of glob index heads */
+	/*
+	 * Then u64 filter[fwords] (unaligned): 2 bits per head of the node
+	 * in the glob index, so that a query whose head has no list there
+	 * skips the glob index probe; then the key bytes past EFW_KEY_INLINE.
+	 */
+};
+
+/*
+ * A glob list in the arena: a u32 count, then that many records in
+ * ascending rule id, each 4-byte aligned. A node's globs are stored
+ * together, so matching them reads consecutive memory and never rules[].
+ */
+struct efw_glob {
+	u32 rule;
+	u8 ps;		/* the rule's pset, or EFW_PS_FAR */
+	u8 len;		/* bytes of the glob part (the pattern left of the node) */
+	u8 labels;	/* labels in the glob part */
+	u8 pad;
+	char part[];
 };
 
 /*
  * Glob index: the globs of a crowded node (think hundreds of
  * "tf-presigned-url-*-bucket.s3.<region>.amazonaws.com") are filed under
  * (node, hash of the first gk bytes of their literal head), gk chosen per
- * node at build time; a query then examines one bucket instead of them all.
- * A hash collision only merges two buckets (every glob is still matched in
+ * node at build time; a query then examines one list instead of them all.
+ * A hash collision only merges two lists (every glob is still matched in
  * full), so the key needs no string compare.
  */
 struct efw_glob_ent {
 	u64 head;	/* hash of the first gk bytes */
-	u32 node;	/* record of the literal suffix; EFW_NONE = empty */
-	u32 chain;	/* first rule, ascending ids */
+	u32 node;	/* slot of the node; EFW_NONE = empty */
+	u32 list;	/* arena offset of the glob list */
 };
 
 struct efw_names {
-	struct efw_name_slot *slots;
-	u32 cap;		/* slots; any value, reduced by multiply-shift */
+	u64 *ctrl;		/* per bucket: 4 16-bit tags, slot i in bits 16i.. */
+	struct efw_node *nodes;	/* 4 per bucket, 64-byte aligned */
+	void *nodes_mem;	/* the allocation nodes lies in */
+	u32 nbuckets;		/* any value >= 1, reduced by multiply-shift */
 	u32 max_labels;		/* most labels in any key: longer suffixes can't hit */
-	char *arena;		/* node records; glob parts, length byte first */
+	u64 lab_mask;		/* bit min(l, 63): some key has l labels */
+	char *arena;		/* node extensions and glob lists */
 	u32 arena_len;
 	struct efw_glob_ent *gidx;
 	u32 gcap;

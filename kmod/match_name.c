@@ -7,73 +7,96 @@
  * its "node":
  *   central.sophos.com          under "central.sophos.com" (exact chain)
  *   *.sophos.com                under "sophos.com"         (wildcard chain)
- *   tf-*-bucket.s3.aws.com      under "s3.aws.com"         (glob chain)
+ *   tf-*-bucket.s3.aws.com      under "s3.aws.com"         (glob list)
  * A glob's node is its longest suffix of whole literal labels; the labels
  * before it (the "glob part") are kept in the arena. A query can only be
  * matched by rules filed under itself (exact) or under one of its strict
  * suffixes at a label boundary (wildcards, globs), so a lookup probes one
- * open-addressing hash table once per label boundary, right to left, and
- * never more often than the most labels any node has (max_labels).
+ * hash table once per label boundary, and never for more labels than the
+ * most any node has (max_labels), nor for a label count no node has
+ * (lab_mask).
+ *
+ * A lookup first makes one forward pass over the name, a word (8 bytes) at
+ * a time: it checks every byte, lower-cases, and records where each label
+ * starts, so nothing scans the name byte by byte again.
  *
  * Hashing: each label is hashed 8 bytes at a time, and the labels are
  * chained right to left, S = (S + hash(label)) * mul2 mod 2^64, with a
- * random seed and random odd multipliers per matcher. Walking the query from
- * its last label, the running S after each label is the hash of the suffix
- * made of the labels seen, so all the probes of a lookup cost one pass over
- * the name. A finaliser spreads the bits; its low half picks the slot
- * (multiply-shift, so the table needs no power-of-two size) and its high
- * half is the 32-bit tag kept in the 8-byte slot (with the arena offset of
- * the node record: key, chain heads, cached port sets of the heads), so a
- * probe that misses touches only the small slot array.
+ * random seed and random odd multipliers per matcher. Walking the labels
+ * from the last one, the running S after each label is the hash of the
+ * suffix made of the labels seen, so all the probes of a lookup cost one
+ * pass over the name. A finaliser spreads the bits, which pick the key's
+ * two buckets (multiply-shift, so the table needs no power-of-two size)
+ * and its 16-bit tag.
  *
- * Memory latency dominates at a million rules, so a lookup first computes
- * the hashes of a batch of suffixes and prefetches their slots, then finds
- * the tagged slots and prefetches their records, then checks keys and walks
- * chains: the cache misses of one round overlap instead of adding up. A
- * query that hits costs two dependent memory accesses (slot, record), one
- * that misses costs one.
+ * The table (see struct efw_node) is a cuckoo hash table of 4-slot
+ * buckets, filled to at most 90%: a key is in one of its two buckets, so a
+ * probe tests the tags of both buckets' control words, 8 tags in two loads
+ * and no loop. The control words of a million rules take about 2 MB and
+ * stay cached; a probe that misses (most do) reads nothing else, a false
+ * tag match is about a 1 in 9000 event. A suffix that is a node costs one memory
+ * access, its entry, whose line holds everything needed when its first
+ * rule covers the port. The entries of all the suffixes found are
+ * prefetched before any is examined, so their misses overlap.
  *
  * Chains are linked through the per-rule next index in ascending rule id,
  * so for efw_match_name() the first rule that covers the port is the
  * lowest of its chain, and chains whose head is already above the best
- * candidate are skipped.
+ * candidate are skipped. Exact and wildcard chains of all the suffixes
+ * found are examined before any glob, and a node keeps the lowest id of its
+ * globs and the label counts of their glob parts, so globs that cannot win
+ * or cannot match are not even read.
  *
- * Globs: each glob examined is tested label by label against the labels of
- * the query left of the node (same label count required), so the cost is
- * linear in the globs examined. To keep that small when many globs share a
- * node (S3 bucket patterns under s3.<region>.amazonaws.com, "<word>*.com"),
- * a node with more than EFW_GLOB_CHAIN globs gets a glob index: the build
- * picks, per node, the literal head (text before the first '*') or tail
- * (text after the last '*') of the glob part, and a length gk
- * (1..EFW_GLOB_GK_MAX), minimising "globs whose head/tail is shorter than
- * gk" + "largest group of globs sharing its first/last gk bytes". Globs
- * with a long enough head/tail are filed under (node, hash of those gk
- * bytes), the others stay on the node's chain. A query then examines the
- * short ones plus the one bucket selected by the first/last gk bytes of its
- * own glob part: every name a glob matches starts with its head and ends
- * (left of the node) with its tail. Worst case (globs with no literal head
- * or tail, e.g. "*-*.example.com" by the thousand) stays linear in the
- * globs of that node.
+ * Globs: a node's globs are stored together in the arena as glob lists
+ * (rule id, cached port set, label count and glob part; ascending ids),
+ * right after the node's extension, so examining them reads consecutive
+ * memory and never rules[]. Each is matched in one pass against the
+ * query's labels left of the node, '*' never crossing a '.', so the cost
+ * is linear in the globs examined. To keep that small when many globs share a node (S3 bucket patterns under
+ * s3.<region>.amazonaws.com, "<word>*.com"), a node with more than
+ * EFW_GLOB_CHAIN globs gets a glob index: the build picks, per node, the
+ * literal head (text before the first '*') or tail (text after the last
+ * '*') of the glob part, and a length gk (1..EFW_GLOB_GK_MAX), minimising
+ * "globs whose head/tail is shorter than gk" + "largest group of globs
+ * sharing its first/last gk bytes". Globs with a long enough head/tail are
+ * filed in a list under (node, hash of those gk bytes), the others stay on
+ * the node's own list. A query then examines the short ones plus the one
+ * list selected by the first/last gk bytes of its own glob part: every name
+ * a glob matches starts with its head and ends (left of the node) with its
+ * tail. A small filter of the index heads in the node's extension skips
+ * the index probe, a likely cache miss, for most heads with no list.
+ * Worst case (globs with no literal head or tail, e.g. "*-*.example.com"
+ * by the thousand) stays linear in the globs of that node.
  */
 #include "match_internal.h"
 
-/* Suffixes hashed and prefetched before they are examined. */
+/* Suffixes found in the table, prefetched before they are examined. */
 #define EFW_BATCH 8
 /* Nodes with at most this many globs just scan them. */
 #define EFW_GLOB_CHAIN 4
 /* Longest glob index prefix (or suffix). */
 #define EFW_GLOB_GK_MAX 32
-/* In efw_node.gk: the index is keyed by the last gk bytes of the glob part. */
+/* In efw_node_ext.gk: the index is keyed by the last gk bytes of the glob part. */
 #define EFW_GK_TAIL 0x80
-/* Readable bytes a hash may load past the end of what it hashes. */
+/* Readable bytes a hash or a key compare may load past what it looks at. */
 #define EFW_PAD 8
+/* Labels of a valid name, at most: "a.a.a..." (a power of two here). */
+#define EFW_LABELS_MAX 128
+/* The query: the name, then zeros that word-at-a-time code may read. */
+#define EFW_QBUF (EFW_NAME_MAX + 2 * EFW_PAD + 3)
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS (0x80 * ONES)
+#define LOWS (0x7f * ONES)
+
+_Static_assert(sizeof(struct efw_node) == 64, "a node entry is one cache line");
 
 static inline u32 reduce(u32 h, u32 n)
 {
 	return (u32)(((u64)h * n) >> 32);
 }
 
-/* Keep the first @l (1..7) bytes, in memory order, of an 8-byte load. */
+/* Keep the first @l (1..8) bytes, in memory order, of an 8-byte load. */
 static inline u64 tail_mask(u32 l)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -83,23 +106,58 @@ static inline u64 tail_mask(u32 l)
 #endif
 }
 
+static inline u64 load64(const char *p)
+{
+	u64 v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* Byte i of memory in bits 8i..8i+7, whatever the byte order. */
+static inline u64 load_le64(const void *p)
+{
+	u64 v;
+
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline void store_le64(void *p, u64 v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, 8);
+}
+
+/* The high bit of every byte of @x (each below 0x80) in [@lo, @hi]. */
+static inline u64 bytes_in(u64 x, u32 lo, u32 hi)
+{
+	return (x + (u64)(0x80 - lo) * ONES) & ~(x + (u64)(0x7f - hi) * ONES) &
+	       HIGHS;
+}
+
+/* The high bit of every byte of @x (each below 0x80) equal to @c. */
+static inline u64 bytes_eq(u64 x, u32 c)
+{
+	return ~((x ^ (u64)c * ONES) + LOWS) & HIGHS;
+}
+
 /*
- * Hash @l bytes at @p, 8 at a time. The EFW_PAD bytes after them are
- * loaded but masked off, so callers keep them readable.
+ * Hash @l (at least 1) bytes at @p, 8 at a time. The EFW_PAD bytes after
+ * them are loaded but masked off, so callers keep them readable.
  */
 static inline u64 bytes_hash(const char *p, u32 l, u64 mul)
 {
-	u64 h = l, c;
+	u64 h = l;
 
-	for (; l >= 8; p += 8, l -= 8) {
-		memcpy(&c, p, 8);
-		h = (h ^ c) * mul;
-	}
-	if (l) {
-		memcpy(&c, p, 8);
-		h = (h ^ (c & tail_mask(l))) * mul;
-	}
-	return h;
+	for (; l > 8; p += 8, l -= 8)
+		h = (h ^ load64(p)) * mul;
+	return (h ^ (load64(p) & tail_mask(l))) * mul;
 }
 
 /* The polynomial's low bits are weak: mix all 64 bits into both halves. */
@@ -113,21 +171,53 @@ static inline u64 hash_fin(u64 h)
 	return h;
 }
 
-static inline u32 slot_of(const struct efw_names *nm, u64 h)
+/*
+ * The two buckets and the tag of a finalised hash, from bits that overlap
+ * little: multiply-shift keeps the top of its 32-bit input, so the first
+ * bucket is mostly bits 16..31, the second bits 32..47, the tag 48..63.
+ */
+static inline u32 bucket1(const struct efw_names *nm, u64 h)
 {
-	return reduce((u32)h, nm->cap);
+	return reduce((u32)h, nm->nbuckets);
 }
 
-static inline u32 tag_of(u64 h)
+static inline u32 bucket2(const struct efw_names *nm, u64 h)
 {
-	u32 t = (u32)(h >> 32);
+	return reduce((u32)(h >> 16), nm->nbuckets);
+}
+
+/* Never 0, which marks an empty slot. */
+static inline u16 tag_of(u64 h)
+{
+	u16 t = (u16)(h >> 48);
 
 	return t ? t : 1;
+}
+
+#define LANES 0x0001000100010001ULL
+#define LANE_LOWS (0x7fff * LANES)
+
+/* Bit 15 of every 16-bit lane of control word @c holding @tag, exactly. */
+static inline u64 tag_hits(u64 c, u16 tag)
+{
+	u64 x = c ^ tag * LANES;
+
+	return ~(((x & LANE_LOWS) + LANE_LOWS) | x | LANE_LOWS);
 }
 
 static inline u64 gidx_hash(const struct efw_names *nm, u32 node, u64 head)
 {
 	return hash_fin((head ^ nm->seed) + (u64)node * nm->mul2);
+}
+
+static inline struct efw_node_ext *ext_at(const struct efw_names *nm, u32 off)
+{
+	return (struct efw_node_ext *)(nm->arena + off);
+}
+
+static inline u32 glob_size(u32 len)
+{
+	return (u32)(sizeof(struct efw_glob) + len + 3) & ~3U;
 }
 
 /* 1: a host name byte other than '.', 2: '.', 0: never in a host name. */
@@ -226,52 +316,264 @@ static u64 key_hash(const struct efw_names *nm, const char *s, u32 len)
 	}
 }
 
-static inline struct efw_node *node_at(const struct efw_names *nm, u32 rec)
-{
-	return (struct efw_node *)(nm->arena + rec);
-}
-
-/* Bytes of a node record with a key of @klen bytes, rounded up to 4. */
-static inline u32 node_size(u32 klen)
-{
-	return (u32)(offsetof(struct efw_node, key) + klen + 3) & ~3U;
-}
-
-/* The record of node @key, added (with empty chains) if new. */
-static u32 node_add(struct efw_names *nm, const char *key, u32 klen)
+/* The same for a key with nothing readable after it. */
+static u64 node_hash(const struct efw_names *nm, const char *key, u32 klen)
 {
 	char buf[EFW_NAME_MAX + EFW_PAD];
-	struct efw_name_slot *s;
-	struct efw_node *nd;
-	u32 tag, idx;
-	u64 h;
 
 	memcpy(buf, key, klen);
 	memset(buf + klen, 0, EFW_PAD);
-	h = key_hash(nm, buf, klen);
-	tag = tag_of(h);
-	idx = slot_of(nm, h);
-	for (;;) {
-		s = &nm->slots[idx];
-		if (!s->tag)
-			break;
-		nd = node_at(nm, s->rec);
-		if (s->tag == tag && nd->len == klen &&
-		    !memcmp(nd->key, key, klen))
-			return s->rec;
-		if (++idx == nm->cap)
-			idx = 0;
+	return key_hash(nm, buf, klen);
+}
+
+/* The node key of (checked) name rule @i. */
+static const char *rule_key(const struct efw_rule_spec *rules, u32 i,
+			    u32 *klen, struct name_key *k)
+{
+	const struct efw_pattern *p = rules[i].pattern;
+
+	check_name(p, k);
+	*klen = p->name_len - k->key;
+	return p->name + k->key;
+}
+
+static inline const char *ext_filter(const struct efw_node_ext *e)
+{
+	return (const char *)(e + 1);
+}
+
+static inline const char *ext_rest(const struct efw_node_ext *e)
+{
+	return ext_filter(e) + 8 * e->fwords;
+}
+
+/*
+ * Give node @nd (key @key) its extension, with @fwords (zeroed) filter
+ * words, index key length @gk and no glob list yet.
+ */
+static struct efw_node_ext *ext_add(struct efw_names *nm, struct efw_node *nd,
+				    const char *key, u32 fwords, u8 gk)
+{
+	u32 rlen = nd->len > EFW_KEY_INLINE ? nd->len - EFW_KEY_INLINE : 0;
+	struct efw_node_ext *e;
+
+	nd->ext = nm->arena_len;
+	e = ext_at(nm, nd->ext);
+	e->globs = EFW_NONE;
+	e->gk = gk;
+	e->fwords = (u16)fwords;
+	memcpy((char *)ext_rest(e), key + EFW_KEY_INLINE, rlen);
+	nm->arena_len += (u32)(sizeof(*e) + 8 * fwords + rlen + 3) & ~3U;
+	return e;
+}
+
+/* The filter bits of glob index head @head; true if all were set already. */
+static bool filter_bits(const struct efw_names *nm, const struct efw_node_ext *e,
+			u64 head, bool set)
+{
+	u64 f = hash_fin(head ^ nm->seed), w, bits;
+	char *at = (char *)ext_filter(e) + 8 * (size_t)reduce((u32)f, e->fwords);
+
+	bits = 1ULL << (f >> 58) | 1ULL << (f >> 52 & 63);
+	w = load64(at);
+	if (set) {
+		w |= bits;
+		memcpy(at, &w, 8);
 	}
-	s->tag = tag;
-	s->rec = nm->arena_len;
-	nd = node_at(nm, s->rec);
-	nd->exact = nd->wild = nd->glob = EFW_NONE;
-	nd->exact_ps = nd->wild_ps = EFW_PS_FAR;
-	nd->len = (u8)klen;
-	nd->gk = 0;
-	memcpy(nd->key, key, klen);
-	nm->arena_len += node_size(klen);
-	return s->rec;
+	return (w & bits) == bits;
+}
+
+/* Build-time tables, freed once the matcher is built. */
+struct names_tmp {
+	u32 *tab;	/* dedup table of node numbers; then node number -> slot */
+	u32 tcap;
+	u64 *hash;	/* per node number: its key's hash */
+	u32 *first;	/* per node number: the first rule filed under it */
+	u32 nnodes;
+};
+
+/*
+ * Number the distinct nodes, so that the table can be sized from their
+ * count (many globs may share a node); park each rule's node number in its
+ * rules[].next.
+ */
+static int number_nodes(struct efw_matcher *m,
+			const struct efw_rule_spec *rules, u32 n, u32 nnames,
+			struct names_tmp *t)
+{
+	struct efw_names *nm = &m->names;
+	struct name_key k;
+	u32 i, j, idx, klen, l2;
+	const char *key;
+	u64 h;
+
+	t->tcap = 2 * nnames + 1;
+	t->tab = efw_alloc((size_t)t->tcap * sizeof(*t->tab));
+	t->hash = efw_alloc((size_t)(nnames ? nnames : 1) * sizeof(*t->hash));
+	t->first = efw_alloc((size_t)(nnames ? nnames : 1) * sizeof(*t->first));
+	if (!t->tab || !t->hash || !t->first)
+		return -ENOMEM;
+	memset(t->tab, 0xff, (size_t)t->tcap * sizeof(*t->tab));
+
+	for (i = 0; i < n; i++) {
+		if (rules[i].pattern->kind > EFW_KIND_GLOB)
+			continue;
+		key = rule_key(rules, i, &klen, &k);
+		h = node_hash(nm, key, klen);
+		for (idx = reduce((u32)h, t->tcap);; idx = idx + 1 == t->tcap ? 0 : idx + 1) {
+			j = t->tab[idx];
+			if (j == EFW_NONE)
+				break;
+			if (t->hash[j] == h) {
+				const char *k2 = rule_key(rules, t->first[j], &l2, &k);
+
+				if (l2 == klen && !memcmp(k2, key, klen))
+					break;
+			}
+		}
+		if (j == EFW_NONE) {
+			j = t->nnodes++;
+			t->hash[j] = h;
+			t->first[j] = i;
+			t->tab[idx] = j;
+		}
+		m->rules[i].next = j;
+	}
+	return 0;
+}
+
+/* Put node @j in a free slot of bucket @b, if there is one. */
+static bool bucket_put(u64 *ctrl, u32 *who, u32 b, u32 j, u16 tag)
+{
+	u32 i;
+
+	for (i = 0; i < 4; i++) {
+		if (ctrl[b] >> (16 * i) & 0xffff)
+			continue;
+		ctrl[b] |= (u64)tag << (16 * i);
+		who[4 * b + i] = j;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Cuckoo placement of every node into @ctrl/@who (slot -> node number):
+ * a node goes to either of its buckets if one has room, else it takes a
+ * random slot of one and the node it evicts moves to its other bucket, and
+ * so on. -EAGAIN if some node found no place after many moves: the caller
+ * retries with more buckets.
+ */
+static int place_nodes(struct efw_names *nm, const struct names_tmp *t,
+		       u64 *ctrl, u32 *who)
+{
+	u64 rnd = nm->seed | 1;
+	u32 j, kicks;
+
+	memset(ctrl, 0, (size_t)nm->nbuckets * sizeof(*ctrl));
+	for (j = 0; j < t->nnodes; j++) {
+		u32 cur = j, b = bucket1(nm, t->hash[j]);
+
+		if (bucket_put(ctrl, who, b, j, tag_of(t->hash[j])) ||
+		    bucket_put(ctrl, who, bucket2(nm, t->hash[j]), j,
+			       tag_of(t->hash[j])))
+			continue;
+		for (kicks = 0; kicks < 500; kicks++) {
+			u32 slot, lane, evicted, b1;
+			u64 h;
+
+			rnd ^= rnd << 13;
+			rnd ^= rnd >> 7;
+			rnd ^= rnd << 17;
+			lane = (u32)(rnd >> 32) & 3;
+			slot = 4 * b + lane;
+			evicted = who[slot];
+			h = t->hash[cur];
+			ctrl[b] &= ~(0xffffULL << (16 * lane));
+			ctrl[b] |= (u64)tag_of(h) << (16 * lane);
+			who[slot] = cur;
+			cur = evicted;
+			h = t->hash[cur];
+			b1 = bucket1(nm, h);
+			b = b1 == b ? bucket2(nm, h) : b1;
+			if (bucket_put(ctrl, who, b, cur, tag_of(h)))
+				break;
+		}
+		if (kicks == 500)
+			return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Put every node in the table; t->tab then maps node numbers to slots. */
+static int fill_table(struct efw_matcher *m, const struct efw_rule_spec *rules,
+		      struct names_tmp *t)
+{
+	struct efw_names *nm = &m->names;
+	struct name_key k;
+	u64 *ctrl = NULL;
+	u32 *who = NULL, j, slot, klen, tries;
+	int ret = -ENOMEM;
+
+	/*
+	 * Two choices of 4 slots fill to about 97% before placements start
+	 * to fail; 90% makes them rare, and quick.
+	 */
+	nm->nbuckets = (u32)(((u64)t->nnodes * 10 / 9 + 3) / 4) + 1;
+	for (tries = 0;; tries++) {
+		ctrl = efw_alloc((size_t)nm->nbuckets * sizeof(*ctrl));
+		who = efw_alloc((size_t)nm->nbuckets * 4 * sizeof(*who));
+		if (!ctrl || !who)
+			goto out;
+		ret = place_nodes(nm, t, ctrl, who);
+		if (ret != -EAGAIN)
+			break;
+		/*
+		 * Rare at 90%, and with 1/8 more buckets rarer still; only
+		 * 9 keys sharing both buckets (a 64-bit hash) never fit.
+		 */
+		ret = -ENOMEM;
+		if (tries == 8)
+			goto out;
+		efw_free(who);
+		efw_free(ctrl);
+		nm->nbuckets += nm->nbuckets / 8 + 1;
+	}
+
+	ret = -ENOMEM;
+	nm->ctrl = efw_match_alloc(m, (size_t)nm->nbuckets * sizeof(*nm->ctrl),
+				   false);
+	/* Zeroed: keys are compared a word at a time, padding included. */
+	nm->nodes_mem = efw_match_alloc(m, (size_t)nm->nbuckets * 4 *
+					   sizeof(*nm->nodes) + 63, true);
+	if (!nm->ctrl || !nm->nodes_mem)
+		goto out;
+	memcpy(nm->ctrl, ctrl, (size_t)nm->nbuckets * sizeof(*ctrl));
+	nm->nodes = (struct efw_node *)(((uintptr_t)nm->nodes_mem + 63) &
+					~(uintptr_t)63);
+
+	for (slot = 0; slot < 4 * nm->nbuckets; slot++) {
+		struct efw_node *nd = &nm->nodes[slot];
+		const char *key;
+
+		if (!(ctrl[slot / 4] >> (16 * (slot % 4)) & 0xffff))
+			continue;
+		j = who[slot];
+		key = rule_key(rules, t->first[j], &klen, &k);
+		nd->exact = nd->wild = nd->glob_min = nd->ext = EFW_NONE;
+		nd->exact_ps = nd->wild_ps = EFW_PS_FAR;
+		nd->len = (u8)klen;
+		memcpy(nd->key, key, klen < EFW_KEY_INLINE ? klen : EFW_KEY_INLINE);
+		nm->lab_mask |= 1ULL << (k.labels < 63 ? k.labels : 63);
+		if (k.labels > nm->max_labels)
+			nm->max_labels = k.labels;
+		t->tab[j] = slot;
+	}
+	ret = 0;
+out:
+	efw_free(who);
+	efw_free(ctrl);
+	return ret;
 }
 
 /* Hash of the first @gk bytes of a glob's head (at most EFW_GLOB_GK_MAX). */
@@ -300,7 +602,7 @@ static struct efw_glob_ent *gidx_add(struct efw_names *nm, u32 node, u64 head)
 	}
 	e->node = node;
 	e->head = head;
-	e->chain = EFW_NONE;
+	e->list = EFW_NONE;
 	return e;
 }
 
@@ -351,7 +653,7 @@ static int cmp_glob_tail(const void *a, const void *b)
  * Best index length for the globs g[0, n) of one node, sorted by head (or
  * by tail when @tail): the cost of a lookup is about the globs whose head
  * (tail) is shorter than gk, always scanned, plus the biggest group sharing
- * their first (last) gk bytes, one bucket. In sorted order such a group is
+ * their first (last) gk bytes, one list. In sorted order such a group is
  * a contiguous run. Returns the cost; *@best_gk is 0 if no gk helps.
  */
 static u32 choose_gk(const struct glob_rec *g, u32 n, bool tail, u32 *best_gk)
@@ -391,14 +693,14 @@ static u32 choose_gk(const struct glob_rec *g, u32 n, bool tail, u32 *best_gk)
 
 /*
  * Pick each crowded node's glob index: by head or by tail, whichever
- * leaves less to scan, and its length. The node of every name rule is in
- * its rules[].next for now. *@nidx: the globs that go into the index.
+ * leaves less to scan, and its length, into @gks[slot]. The slot of every
+ * name rule's node is in its rules[].next for now. *@nidx: the globs that
+ * go into the index.
  */
 static int choose_glob_index(struct efw_matcher *m,
 			     const struct efw_rule_spec *rules, u32 n,
-			     u32 nglobs, u32 *nidx)
+			     u32 nglobs, u8 *gks, u32 *nidx)
 {
-	struct efw_names *nm = &m->names;
 	struct glob_rec *g;
 	u32 i, j, ng = 0;
 	struct name_key k;
@@ -438,12 +740,171 @@ static int choose_glob_index(struct efw_matcher *m,
 		gk = tail ? gk_t : gk_h;
 		if (!gk)
 			continue;
-		node_at(nm, g[i].node)->gk = (u8)(gk | (tail ? EFW_GK_TAIL : 0));
+		gks[g[i].node] = (u8)(gk | (tail ? EFW_GK_TAIL : 0));
 		for (; i < j; i++)
 			*nidx += (tail ? g[i].tlen : g[i].hlen) >= gk;
 	}
 	efw_free(g);
 	return 0;
+}
+
+/* Where a glob goes: its node's list or a glob index list. */
+struct glob_ref {
+	u32 node;	/* slot */
+	u32 list;	/* 0: the node's own list, else glob index entry + 1 */
+	u32 rule;
+};
+
+static int cmp_glob_ref(const void *a, const void *b)
+{
+	const struct glob_ref *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->list != y->list)
+		return x->list < y->list ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static u8 ps_hint(const struct efw_matcher *m, u32 rule)
+{
+	if (rule == EFW_NONE || m->rules[rule].pset >= EFW_PS_FAR)
+		return EFW_PS_FAR;
+	return (u8)m->rules[rule].pset;
+}
+
+/* Append glob rule @rule to the arena; returns its glob part's labels. */
+static u32 put_glob(struct efw_matcher *m, const struct efw_pattern *p,
+		    u32 rule, u32 glen)
+{
+	struct efw_names *nm = &m->names;
+	struct efw_glob *g = (struct efw_glob *)(nm->arena + nm->arena_len);
+	u32 labels = 1, i;
+
+	for (i = 0; i < glen; i++)
+		labels += p->name[i] == '.';
+	g->rule = rule;
+	g->ps = ps_hint(m, rule);
+	g->len = (u8)glen;
+	g->labels = (u8)labels;
+	memcpy(g->part, p->name, glen);
+	nm->arena_len += glob_size(glen);
+	return labels;
+}
+
+/* Write the glob list refs[i, j) (one node); returns its arena offset. */
+static u32 put_list(struct efw_matcher *m, const struct efw_rule_spec *rules,
+		    const struct glob_ref *refs, u32 i, u32 j)
+{
+	struct efw_names *nm = &m->names;
+	struct efw_node *nd = &nm->nodes[refs[i].node];
+	u32 off = nm->arena_len, labels;
+	struct name_key k;
+
+	*(u32 *)(nm->arena + off) = j - i;
+	nm->arena_len += 4;
+	if (refs[i].rule < nd->glob_min)
+		nd->glob_min = refs[i].rule;
+	for (; i < j; i++) {
+		const struct efw_pattern *p = rules[refs[i].rule].pattern;
+
+		check_name(p, &k);
+		labels = put_glob(m, p, refs[i].rule, k.key - 1);
+		nd->gmask |= 1U << ((labels < 8 ? labels : 8) - 1);
+	}
+	return off;
+}
+
+/*
+ * File every glob: into the glob index of its node when it has one and the
+ * glob's head (tail) is long enough, else onto the node's own list. Then,
+ * node by node, write its extension, its own list and its index lists,
+ * each list sorted by rule id.
+ */
+static int build_globs(struct efw_matcher *m, const struct efw_rule_spec *rules,
+		       u32 n, u32 nglobs)
+{
+	struct efw_names *nm = &m->names;
+	struct glob_ref *refs = NULL;
+	struct name_key k;
+	u32 nidx, i, j, x, ng = 0, klen;
+	u8 *gks;
+	int ret = -ENOMEM;
+
+	gks = efw_zalloc((size_t)nm->nbuckets * 4);
+	if (!gks)
+		return -ENOMEM;
+	ret = choose_glob_index(m, rules, n, nglobs, gks, &nidx);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
+	nm->gcap = nidx ? 2 * nidx : 1;
+	nm->gidx = efw_match_alloc(m, (size_t)nm->gcap * sizeof(*nm->gidx),
+				   false);
+	refs = efw_alloc((size_t)(nglobs ? nglobs : 1) * sizeof(*refs));
+	if (!nm->gidx || !refs)
+		goto out;
+	for (i = 0; i < nm->gcap; i++)
+		nm->gidx[i].node = EFW_NONE;
+
+	for (i = 0; i < n; i++) {
+		const struct efw_pattern *p = rules[i].pattern;
+		u32 node = m->rules[i].next, gk;
+
+		if (p->kind != EFW_KIND_GLOB)
+			continue;
+		gk = gks[node] & ~EFW_GK_TAIL;
+		check_name(p, &k);
+		refs[ng].node = node;
+		refs[ng].list = 0;
+		refs[ng].rule = i;
+		if (gk && (gks[node] & EFW_GK_TAIL ? k.tail : k.star) >= gk) {
+			const char *at = gks[node] & EFW_GK_TAIL ?
+					 p->name + k.key - 1 - gk : p->name;
+
+			refs[ng].list = 1 + (u32)(gidx_add(nm, node,
+						head_hash(nm, at, gk)) - nm->gidx);
+		}
+		ng++;
+	}
+	efw_sort(refs, ng, sizeof(*refs), cmp_glob_ref);
+
+	for (i = 0; i < ng; i = j) {
+		struct efw_node *nd = &nm->nodes[refs[i].node];
+		struct efw_node_ext *e;
+		u32 lists = 0, fwords;
+
+		for (j = i; j < ng && refs[j].node == refs[i].node; j++)
+			lists += refs[j].list &&
+				 (j == i || refs[j].list != refs[j - 1].list);
+		/* 16 filter bits per index list keep false hits near 1/40. */
+		fwords = lists ? (lists * 16 + 63) / 64 : 0;
+		if (fwords > 0xffff)
+			fwords = 0xffff;
+		e = ext_add(nm, nd, rule_key(rules, refs[i].rule, &klen, &k),
+			    fwords, gks[refs[i].node]);
+		/* Own list first (list 0 sorts first), right after the extension. */
+		for (x = i; x < j && !refs[x].list; x++)
+			;
+		if (x > i)
+			e->globs = put_list(m, rules, refs, i, x);
+		for (i = x; i < j; i = x) {
+			struct efw_glob_ent *g = &nm->gidx[refs[i].list - 1];
+
+			for (x = i; x < j && refs[x].list == refs[i].list; x++)
+				;
+			g->list = put_list(m, rules, refs, i, x);
+			filter_bits(nm, e, g->head, true);
+		}
+	}
+	/* Globs are not chained through rules[]. */
+	for (i = 0; i < ng; i++)
+		m->rules[refs[i].rule].next = EFW_NONE;
+	ret = 0;
+out:
+	efw_free(refs);
+	efw_free(gks);
+	return ret;
 }
 
 /* Move the arena into an allocation of its final size, if much smaller. */
@@ -464,30 +925,6 @@ static int arena_trim(struct efw_matcher *m, u32 alloc_len)
 	return 0;
 }
 
-static u16 ps_hint(const struct efw_matcher *m, u32 rule)
-{
-	if (rule == EFW_NONE || m->rules[rule].pset >= EFW_PS_FAR)
-		return EFW_PS_FAR;
-	return (u16)m->rules[rule].pset;
-}
-
-/* Cache the port sets of the chain heads in the node records. */
-static void fill_hints(struct efw_matcher *m)
-{
-	struct efw_names *nm = &m->names;
-	u32 i;
-
-	for (i = 0; i < nm->cap; i++) {
-		struct efw_node *nd;
-
-		if (!nm->slots[i].tag)
-			continue;
-		nd = node_at(nm, nm->slots[i].rec);
-		nd->exact_ps = ps_hint(m, nd->exact);
-		nd->wild_ps = ps_hint(m, nd->wild);
-	}
-}
-
 static u64 random_u64(void)
 {
 	return (u64)efw_random_u32() << 32 | efw_random_u32();
@@ -497,8 +934,9 @@ int efw_names_build(struct efw_matcher *m, const struct efw_rule_spec *rules,
 		    u32 n)
 {
 	struct efw_names *nm = &m->names;
+	struct names_tmp t = { 0 };
 	u64 arena_max = 0;
-	u32 nnames = 0, nglobs = 0, nidx, i;
+	u32 nnames = 0, nglobs = 0, i, klen;
 	struct name_key k;
 	int ret;
 
@@ -511,11 +949,16 @@ int efw_names_build(struct efw_matcher *m, const struct efw_rule_spec *rules,
 		if (ret)
 			return ret;
 		nnames++;
-		nglobs += p->kind == EFW_KIND_GLOB;
-		/* The node, plus for globs the glob part and its length. */
-		arena_max += node_size(p->name_len) + p->name_len + 1;
-		if (k.labels > nm->max_labels)
-			nm->max_labels = k.labels;
+		/*
+		 * At most one node extension per rule: its key bytes and
+		 * filter words (a word more than 2 bytes per glob).
+		 */
+		arena_max += sizeof(struct efw_node_ext) + 8 + 3 + p->name_len;
+		if (p->kind == EFW_KIND_GLOB) {
+			/* At most one list per glob, and its record. */
+			nglobs++;
+			arena_max += 4 + glob_size(p->name_len) + 2;
+		}
 	}
 	if (arena_max > 0xfff00000ULL)
 		return -E2BIG;
@@ -523,103 +966,94 @@ int efw_names_build(struct efw_matcher *m, const struct efw_rule_spec *rules,
 	nm->seed = random_u64();
 	nm->mul = random_u64() | 1;
 	nm->mul2 = random_u64() | 1;
-	/*
-	 * At most one node per rule; a load factor of at most 1/2 keeps
-	 * unsuccessful probes (most of them) to a slot or two.
-	 */
-	nm->cap = nnames ? 2 * nnames : 1;
-	nm->slots = efw_match_alloc(m, (size_t)nm->cap * sizeof(*nm->slots),
-				    true);
 	/* Zeroed: records' alignment padding would otherwise be undefined. */
 	nm->arena = efw_match_alloc(m, (size_t)arena_max, true);
-	if (!nm->slots || !nm->arena)
+	if (!nm->arena)
 		return -ENOMEM;
 
-	/* Nodes first; each rule's node parked in its next field. */
-	for (i = 0; i < n; i++) {
-		const struct efw_pattern *p = rules[i].pattern;
-
-		if (p->kind > EFW_KIND_GLOB)
-			continue;
-		check_name(p, &k);
-		m->rules[i].next = node_add(nm, p->name + k.key,
-					    p->name_len - k.key);
-	}
-	ret = choose_glob_index(m, rules, n, nglobs, &nidx);
+	ret = number_nodes(m, rules, n, nnames, &t);
 	if (ret)
-		return ret;
-	nm->gcap = nidx ? 2 * nidx : 1;
-	nm->gidx = efw_match_alloc(m, (size_t)nm->gcap * sizeof(*nm->gidx),
-				   false);
-	if (!nm->gidx)
-		return -ENOMEM;
-	for (i = 0; i < nm->gcap; i++)
-		nm->gidx[i].node = EFW_NONE;
+		goto out;
+	ret = fill_table(m, rules, &t);
+	if (ret)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (rules[i].pattern->kind <= EFW_KIND_GLOB)
+			m->rules[i].next = t.tab[m->rules[i].next];
+
+	/* Globs first: they need the node slots parked in rules[].next. */
+	ret = build_globs(m, rules, n, nglobs);
+	if (ret)
+		goto out;
+	/* Long keys of nodes without globs. */
+	for (i = 0; i < n; i++) {
+		struct efw_node *nd;
+
+		if (rules[i].pattern->kind != EFW_KIND_EXACT &&
+		    rules[i].pattern->kind != EFW_KIND_WILDCARD)
+			continue;
+		nd = &nm->nodes[m->rules[i].next];
+		if (nd->len > EFW_KEY_INLINE && nd->ext == EFW_NONE)
+			ext_add(nm, nd, rule_key(rules, i, &klen, &k), 0, 0);
+	}
 
 	/* Backwards, so that pushing on chain heads leaves them ascending. */
 	for (i = n; i-- > 0;) {
 		const struct efw_pattern *p = rules[i].pattern;
-		u32 node = m->rules[i].next, glen, gk;
-		struct efw_node *s;
+		struct efw_node *nd;
 
-		if (p->kind > EFW_KIND_GLOB)
+		if (p->kind != EFW_KIND_EXACT && p->kind != EFW_KIND_WILDCARD)
 			continue;
-		s = node_at(nm, node);
-		if (p->kind == EFW_KIND_EXACT) {
-			push(m, &s->exact, i);
-			continue;
-		}
-		if (p->kind == EFW_KIND_WILDCARD) {
-			push(m, &s->wild, i);
-			continue;
-		}
-		check_name(p, &k);
-		glen = k.key - 1;
-		m->rules[i].glob = nm->arena_len;
-		nm->arena[nm->arena_len++] = (char)glen;
-		memcpy(nm->arena + nm->arena_len, p->name, glen);
-		nm->arena_len += glen;
-		gk = s->gk & ~EFW_GK_TAIL;
-		if (gk && (s->gk & EFW_GK_TAIL ? k.tail : k.star) >= gk) {
-			const char *at = s->gk & EFW_GK_TAIL ?
-					 p->name + glen - gk : p->name;
-			struct efw_glob_ent *e;
-
-			e = gidx_add(nm, node, head_hash(nm, at, gk));
-			push(m, &e->chain, i);
-		} else {
-			push(m, &s->glob, i);
-		}
+		nd = &nm->nodes[m->rules[i].next];
+		push(m, p->kind == EFW_KIND_EXACT ? &nd->exact : &nd->wild, i);
 	}
-	fill_hints(m);
-	return arena_trim(m, (u32)arena_max);
+	/* Cache the port sets of the chain heads in the entries. */
+	for (i = 0; i < 4 * nm->nbuckets; i++) {
+		struct efw_node *nd = &nm->nodes[i];
+
+		if (!(nm->ctrl[i / 4] >> (16 * (i % 4)) & 0xffff))
+			continue;
+		nd->exact_ps = ps_hint(m, nd->exact);
+		nd->wild_ps = ps_hint(m, nd->wild);
+	}
+	ret = arena_trim(m, (u32)arena_max);
+out:
+	efw_free(t.first);
+	efw_free(t.hash);
+	efw_free(t.tab);
+	return ret;
 }
 
 void efw_names_free(struct efw_names *nm)
 {
 	efw_free(nm->gidx);
 	efw_free(nm->arena);
-	efw_free(nm->slots);
+	efw_free(nm->nodes_mem);
+	efw_free(nm->ctrl);
 }
 
-/* One label of a glob: '*' matches any run of bytes (no '.' in a label). */
-static bool glob_label(const char *p, u32 pl, const char *s, u32 sl)
+/*
+ * A glob part against the query's labels left of the node, in one pass:
+ * '*' matches any run of bytes but never a '.'. On a mismatch, the last
+ * '*' swallows one more byte and the match resumes from there: a later
+ * star can always absorb what an earlier one of the same label would have,
+ * and once a '.' is matched the labels before it are settled (a star can
+ * end only where its label does), so no deeper backtracking is needed.
+ */
+static bool glob_match(const char *p, u32 pl, const char *s, u32 sl)
 {
 	u32 pi = 0, si = 0, star = EFW_NONE, mark = 0;
 
-	/*
-	 * On a mismatch, let the last '*' swallow one more byte and retry
-	 * from there: a later star can always absorb what an earlier one
-	 * would have, so no deeper backtracking is ever needed.
-	 */
 	while (si < sl) {
 		if (pi < pl && p[pi] == '*') {
 			star = ++pi;
 			mark = si;
 		} else if (pi < pl && p[pi] == s[si]) {
+			if (s[si] == '.')
+				star = EFW_NONE;
 			pi++;
 			si++;
-		} else if (star != EFW_NONE) {
+		} else if (star != EFW_NONE && s[mark] != '.') {
 			pi = star;
 			si = ++mark;
 		} else {
@@ -629,25 +1063,6 @@ static bool glob_label(const char *p, u32 pl, const char *s, u32 sl)
 	while (pi < pl && p[pi] == '*')
 		pi++;
 	return pi == pl;
-}
-
-/* A glob part against the query's labels left of the node, label by label. */
-static bool glob_match(const char *p, u32 pl, const char *s, u32 sl)
-{
-	u32 pi = 0, si = 0, pe, se;
-
-	for (;;) {
-		for (pe = pi; pe < pl && p[pe] != '.'; pe++)
-			;
-		for (se = si; se < sl && s[se] != '.'; se++)
-			;
-		if (!glob_label(p + pi, pe - pi, s + si, se - si))
-			return false;
-		if (pe == pl || se == sl)
-			return pe == pl && se == sl;
-		pi = pe + 1;
-		si = se + 1;
-	}
 }
 
 struct lookup {
@@ -662,22 +1077,34 @@ struct lookup {
 	int ret;
 };
 
-/*
- * Walk one chain; @ps is the cached port set of its head (or EFW_PS_FAR).
- * For globs, @start is where the node begins in the query, so the query's
- * glob part is q[0, start - 1). True when the visitor asked to stop.
- */
-static bool visit(struct lookup *lk, u32 r, u32 ps, u32 start, bool glob)
+/* A suffix of the query whose tag is in the table. */
+struct cand {
+	u32 b1, b2;	/* its buckets */
+	u32 slot;	/* then: its node, or EFW_NONE */
+	u16 tag;
+	u8 start;	/* where it begins in the query */
+	u8 labels;	/* labels of the query left of it */
+};
+
+/* Walk an exact or wildcard chain; @ps is the cached port set of its head. */
+static bool visit(struct lookup *lk, u32 r, u32 ps)
 {
 	const struct efw_matcher *m = lk->m;
 
-	if (r == EFW_NONE)
+	if (lk->fn) {
+		for (; r != EFW_NONE; r = m->rules[r].next) {
+			lk->ret = lk->fn(lk->ctx, r);
+			if (lk->ret)
+				return true;
+		}
 		return false;
-	if (!lk->fn && ps != EFW_PS_FAR) {
+	}
+	/* best is at most EFW_NONE, so this ends at an empty chain too. */
+	if (r >= lk->best)
+		return false;
+	if (ps != EFW_PS_FAR) {
 		const struct efw_pset *p = &m->psets[ps];
 
-		if (r >= lk->best)
-			return false;
 		if (efw_ports_cover(m->ranges + p->off, p->n, lk->proto,
 				    lk->port)) {
 			lk->best = r;
@@ -685,136 +1112,231 @@ static bool visit(struct lookup *lk, u32 r, u32 ps, u32 start, bool glob)
 		}
 		r = m->rules[r].next;
 	}
-	for (; r != EFW_NONE; r = m->rules[r].next) {
-		if (!lk->fn && r >= lk->best)
-			return false;
-		if (glob) {
-			const u8 *g = (const u8 *)m->names.arena +
-				      m->rules[r].glob;
-
-			if (!glob_match((const char *)g + 1, g[0], lk->q,
-					start - 1))
-				continue;
-		}
-		if (lk->fn) {
-			lk->ret = lk->fn(lk->ctx, r);
-			if (lk->ret)
-				return true;
-		} else if (efw_rule_covers_fast(m, r, lk->proto, lk->port)) {
+	for (; r < lk->best; r = m->rules[r].next) {
+		if (efw_rule_covers_fast(m, r, lk->proto, lk->port)) {
 			lk->best = r;
-			return false;
+			break;
 		}
 	}
 	return false;
 }
 
 /*
- * From slot @idx on, the first slot tagged like @h, without looking at
- * records: EFW_NONE if none. The caller checks the key.
+ * Match the glob list at arena offset @off against the query's glob part,
+ * q[0, @plen), of @labels labels. True when the visitor asked to stop.
  */
-static u32 find_slot(const struct efw_names *nm, u64 h, u32 idx)
+static bool visit_globs(struct lookup *lk, u32 off, u32 plen, u32 labels)
 {
-	u32 tag = tag_of(h);
+	const struct efw_matcher *m = lk->m;
+	const char *p = m->names.arena + off;
+	u32 n = *(const u32 *)p;
 
-	for (;;) {
-		const struct efw_name_slot *s = &nm->slots[idx];
+	for (p += 4; n; n--) {
+		const struct efw_glob *g = (const struct efw_glob *)p;
 
-		if (!s->tag)
-			return EFW_NONE;
-		if (s->tag == tag)
-			return idx;
-		if (++idx == nm->cap)
-			idx = 0;
+		p += glob_size(g->len);
+		/* Ascending ids: nothing further on can beat best. */
+		if (!lk->fn && g->rule >= lk->best)
+			return false;
+		if (g->labels != labels ||
+		    !glob_match(g->part, g->len, lk->q, plen))
+			continue;
+		if (lk->fn) {
+			lk->ret = lk->fn(lk->ctx, g->rule);
+			if (lk->ret)
+				return true;
+			continue;
+		}
+		if (g->ps != EFW_PS_FAR ?
+		    efw_ports_cover(m->ranges + m->psets[g->ps].off,
+				    m->psets[g->ps].n, lk->proto, lk->port) :
+		    efw_rule_covers_fast(m, g->rule, lk->proto, lk->port)) {
+			lk->best = g->rule;
+			return false;
+		}
 	}
+	return false;
 }
 
-static inline bool node_is(const struct efw_node *nd, const char *key,
-			   u32 klen)
-{
-	return nd->len == klen && !memcmp(nd->key, key, klen);
-}
-
-/* Rules of node @nd (equal to q[start, len)) that match the query. */
-static bool examine(struct lookup *lk, const struct efw_node *nd, u32 start)
+/* The globs of node @nd (a strict suffix of the query, @c) that match. */
+static bool globs(struct lookup *lk, const struct efw_node *nd,
+		  const struct cand *c)
 {
 	const struct efw_names *nm = &lk->m->names;
-	u32 rec = (u32)((const char *)nd - nm->arena), idx;
-	u32 gk = nd->gk & ~EFW_GK_TAIL;
-	const struct efw_glob_ent *e;
+	const struct efw_node_ext *e = ext_at(nm, nd->ext);
+	u32 plen = c->start - 1, gk = e->gk & ~EFW_GK_TAIL, idx;
+	const struct efw_glob_ent *g;
 	u64 head;
 
-	if (!start)
-		return visit(lk, nd->exact, nd->exact_ps, 0, false);
-	if (visit(lk, nd->wild, nd->wild_ps, start, false) ||
-	    visit(lk, nd->glob, EFW_PS_FAR, start, true))
+	if (e->globs != EFW_NONE &&
+	    visit_globs(lk, e->globs, plen, c->labels))
 		return true;
-	if (!gk || start - 1 < gk)
+	if (!gk || plen < gk)
 		return false;
-
 	/* lk->q has EFW_PAD readable bytes past its end. */
-	if (nd->gk & EFW_GK_TAIL)
-		head = bytes_hash(lk->q + start - 1 - gk, gk, nm->mul);
+	if (e->gk & EFW_GK_TAIL)
+		head = bytes_hash(lk->q + plen - gk, gk, nm->mul);
 	else
 		head = bytes_hash(lk->q, gk, nm->mul);
-	for (idx = reduce((u32)gidx_hash(nm, rec, head), nm->gcap);;) {
-		e = &nm->gidx[idx];
-		if (e->node == EFW_NONE)
+	if (!filter_bits(nm, e, head, false))
+		return false;
+	for (idx = reduce((u32)gidx_hash(nm, c->slot, head), nm->gcap);;) {
+		g = &nm->gidx[idx];
+		if (g->node == EFW_NONE)
 			return false;
-		if (e->node == rec && e->head == head)
-			return visit(lk, e->chain, EFW_PS_FAR, start, true);
+		if (g->node == c->slot && g->head == head)
+			return visit_globs(lk, g->list, plen, c->labels);
 		if (++idx == nm->gcap)
 			idx = 0;
 	}
 }
 
-/*
- * Examine a batch of suffixes whose slots were prefetched, in two rounds
- * so that the node records of the whole batch are fetched at once: find
- * the tagged slots and prefetch their records, then check the keys and
- * walk the chains.
- */
-static bool flush(struct lookup *lk, const u64 *hs, const u8 *st, u32 nb)
+/* Is the key of @nd the @klen bytes at @key (EFW_PAD readable after)? */
+static inline bool key_is(const struct efw_names *nm,
+			  const struct efw_node *nd, const char *key, u32 klen)
+{
+	u32 n = klen < EFW_KEY_INLINE ? klen : EFW_KEY_INLINE, i;
+	u64 d = 0;
+
+	if (nd->len != klen)
+		return false;
+	/* The last word may take bytes after the key: within the entry. */
+	for (i = 0; i + 8 <= n; i += 8)
+		d |= load64(nd->key + i) ^ load64(key + i);
+	if (n & 7)
+		d |= (load64(nd->key + i) ^ load64(key + i)) & tail_mask(n & 7);
+	if (d)
+		return false;
+	return klen <= EFW_KEY_INLINE ||
+	       !memcmp(ext_rest(ext_at(nm, nd->ext)), key + EFW_KEY_INLINE,
+		       klen - EFW_KEY_INLINE);
+}
+
+/* The slot of the suffix @c of the query, if a node; else EFW_NONE. */
+static u32 find_node(const struct lookup *lk, const struct cand *c)
 {
 	const struct efw_names *nm = &lk->m->names;
-	u32 cand[EFW_BATCH], i;
+	u64 hits = tag_hits(nm->ctrl[c->b1], c->tag);
+	u32 b = c->b1, slot;
 
-	for (i = 0; i < nb; i++) {
-		const char *r;
-
-		cand[i] = find_slot(nm, hs[i], slot_of(nm, hs[i]));
-		if (cand[i] == EFW_NONE)
-			continue;
-		r = nm->arena + nm->slots[cand[i]].rec;
-		__builtin_prefetch(r);
-		__builtin_prefetch(r + node_size(lk->len - st[i]) - 1);
-	}
-	for (i = 0; i < nb; i++) {
-		const char *key = lk->q + st[i];
-		u32 klen = lk->len - st[i], idx = cand[i];
-		const struct efw_node *nd;
-
-		while (idx != EFW_NONE) {
-			nd = node_at(nm, nm->slots[idx].rec);
-			if (node_is(nd, key, klen)) {
-				if (examine(lk, nd, st[i]))
-					return true;
-				break;
-			}
-			/* Another key with the same tag: probe on. */
-			idx = find_slot(nm, hs[i], idx + 1 == nm->cap ? 0 : idx + 1);
+	for (;;) {
+		for (; hits; hits &= hits - 1) {
+			slot = 4 * b + (u32)__builtin_ctzll(hits) / 16;
+			if (key_is(nm, &nm->nodes[slot], lk->q + c->start,
+				   lk->len - c->start))
+				return slot;
 		}
+		if (b == c->b2)
+			return EFW_NONE;
+		b = c->b2;
+		hits = tag_hits(nm->ctrl[b], c->tag);
+	}
+}
+
+/*
+ * Examine the suffixes found, whose entries were prefetched: find each
+ * one's node (past any other key with the same tag) and walk its exact or
+ * wildcard chain; then, only where they can still win, the globs.
+ */
+static bool flush(struct lookup *lk, struct cand *c, u32 nc)
+{
+	const struct efw_names *nm = &lk->m->names;
+	const struct efw_node *nd;
+	u32 i;
+
+	for (i = 0; i < nc; i++) {
+		u32 r;
+
+		c[i].slot = find_node(lk, &c[i]);
+		if (c[i].slot == EFW_NONE)
+			continue;
+		nd = &nm->nodes[c[i].slot];
+		/* Its globs may come next: start fetching them now. */
+		if (c[i].start && nd->glob_min < lk->best)
+			__builtin_prefetch(nm->arena + nd->ext);
+		r = c[i].start ? nd->wild : nd->exact;
+		if (r == EFW_NONE || (!lk->fn && r >= lk->best))
+			continue;
+		if (c[i].start ? visit(lk, r, nd->wild_ps) :
+				 visit(lk, r, nd->exact_ps))
+			return true;
+	}
+	for (i = 0; i < nc; i++) {
+		u32 l = c[i].labels < 8 ? c[i].labels : 8;
+
+		if (c[i].slot == EFW_NONE || !c[i].start)
+			continue;
+		nd = &nm->nodes[c[i].slot];
+		if (nd->glob_min == EFW_NONE ||
+		    (!lk->fn && nd->glob_min >= lk->best) ||
+		    !(nd->gmask >> (l - 1) & 1))
+			continue;
+		if (globs(lk, nd, &c[i]))
+			return true;
 	}
 	return false;
+}
+
+/*
+ * Check, lower-case and copy @name (@len bytes, 1..EFW_NAME_MAX) into @buf,
+ * zeros after it, and record where each label starts in @st. Returns the
+ * number of labels, 0 if @name is not a host name. One pass, a word at a
+ * time: every byte is classified with carry-free byte arithmetic (with its
+ * top bit set aside, a byte plus a constant below 0x80 never carries into
+ * the next byte).
+ */
+static u32 canon(const char *name, u32 len, char *buf, u8 *st)
+{
+	u32 i, nl = 1, ls = 0;
+	u64 bad = 0;
+
+	memcpy(buf, name, len);
+	memset(buf + len, 0, 2 * EFW_PAD);
+	st[0] = 0;
+	for (i = 0; i < len; i += 8) {
+		u64 w = load_le64(buf + i), x = w & LOWS, alpha, dots, ok;
+
+		/* Letters of either case, with 0x20 set: the lower case. */
+		alpha = bytes_in(x | 0x20 * ONES, 'a', 'z');
+		dots = bytes_eq(x, '.');
+		ok = alpha | dots | bytes_in(x, '0', '9') | bytes_eq(x, '-') |
+		     bytes_eq(x, '_');
+		x |= alpha >> 2;
+		store_le64(buf + i, x);
+		if (len - i < 8) {
+			u64 live = (1ULL << (8 * (len - i))) - 1;
+
+			ok |= ~live;
+			dots &= live;
+		}
+		/* Bytes from 0x80 up are never part of a host name. */
+		bad |= (~ok | w) & HIGHS;
+		for (; dots; dots &= dots - 1) {
+			u32 p = i + (u32)__builtin_ctzll(dots) / 8;
+
+			/* Labels of 1..EFW_LABEL_MAX bytes. */
+			bad |= p - ls - 1 >= EFW_LABEL_MAX;
+			/*
+			 * A name of more labels has an empty one and is
+			 * refused anyway: keep the index in bounds.
+			 */
+			st[nl++ % EFW_LABELS_MAX] = (u8)(p + 1);
+			ls = p + 1;
+		}
+	}
+	bad |= len - ls - 1 >= EFW_LABEL_MAX;
+	return bad ? 0 : nl;
 }
 
 /* Returns false if the lookup was stopped by the visitor. */
 static bool lookup(struct lookup *lk, const char *name, size_t len)
 {
 	const struct efw_names *nm = &lk->m->names;
-	char buf[EFW_NAME_MAX + EFW_PAD];
-	u32 i, nb = 0, lab = 0, nl = 0, end, dot;
-	u64 hs[EFW_BATCH], h;
-	u8 st[EFW_BATCH];
+	char buf[EFW_QBUF];
+	u8 st[EFW_LABELS_MAX];
+	struct cand c[EFW_BATCH];
+	u32 nl, k, end, depth, nc = 0;
+	u64 h;
 
 	if (!nm->max_labels || !name)
 		return true;
@@ -823,49 +1345,52 @@ static bool lookup(struct lookup *lk, const char *name, size_t len)
 	if (!len || len > EFW_NAME_MAX)
 		return true;
 	/* Check and lower-case it all first: an invalid name matches nothing. */
-	for (i = 0; i < len; i++) {
-		u8 cls = name_class[(u8)name[i]];
-
-		if (cls == 1) {
-			if (++lab > EFW_LABEL_MAX)
-				return true;
-		} else if (cls == 2 && lab) {
-			lab = 0;
-		} else {
-			return true;
-		}
-		buf[i] = efw_lower(name[i]);
-	}
-	if (!lab)
+	nl = canon(name, (u32)len, buf, st);
+	if (!nl)
 		return true;
-	memset(buf + len, 0, EFW_PAD);
 	lk->q = buf;
 	lk->len = (u32)len;
 
 	/*
-	 * Right to left, one label at a time: hash the suffix seen so far
-	 * and prefetch its slot; examine the slots a batch at a time.
+	 * Right to left, one label at a time: hash the suffix seen so far;
+	 * if some node has its label count, look its tag up in the control
+	 * words of its two buckets and prefetch the entry of a tag found.
 	 */
 	h = nm->seed;
-	for (end = (u32)len;; end = dot - 1) {
-		for (dot = end; dot && buf[dot - 1] != '.'; dot--)
-			;
-		/* No node has more labels than max_labels. */
-		if (++nl > nm->max_labels)
-			break;
-		h = (h + bytes_hash(buf + dot, end - dot, nm->mul)) * nm->mul2;
-		if (nb == EFW_BATCH) {
-			if (flush(lk, hs, st, nb))
+	end = (u32)len;
+	for (k = nl, depth = 1; k-- > 0 && depth <= nm->max_labels; depth++) {
+		u32 s = st[k], b1, b2;
+		u64 f, hit1, hit2;
+		u16 tag;
+
+		h = (h + bytes_hash(buf + s, end - s, nm->mul)) * nm->mul2;
+		end = s - 1;
+		if (!(nm->lab_mask >> (depth < 63 ? depth : 63) & 1))
+			continue;
+		f = hash_fin(h);
+		b1 = bucket1(nm, f);
+		b2 = bucket2(nm, f);
+		tag = tag_of(f);
+		hit1 = tag_hits(nm->ctrl[b1], tag);
+		hit2 = tag_hits(nm->ctrl[b2], tag);
+		if (!(hit1 | hit2))
+			continue;
+		__builtin_prefetch(hit1 ?
+			&nm->nodes[4 * b1 + (u32)__builtin_ctzll(hit1) / 16] :
+			&nm->nodes[4 * b2 + (u32)__builtin_ctzll(hit2) / 16]);
+		if (nc == EFW_BATCH) {
+			if (flush(lk, c, nc))
 				return false;
-			nb = 0;
+			nc = 0;
 		}
-		hs[nb] = hash_fin(h);
-		__builtin_prefetch(&nm->slots[slot_of(nm, hs[nb])]);
-		st[nb++] = (u8)dot;
-		if (!dot)
-			break;
+		c[nc].b1 = b1;
+		c[nc].b2 = b2;
+		c[nc].tag = tag;
+		c[nc].start = (u8)s;
+		c[nc].labels = (u8)k;
+		nc++;
 	}
-	return !flush(lk, hs, st, nb);
+	return !flush(lk, c, nc);
 }
 
 s32 efw_match_name(const struct efw_matcher *m, const char *name, size_t len,

@@ -268,6 +268,65 @@ TEST(glob_index_and_short_heads)
 	efw_matcher_free(m);
 }
 
+/*
+ * Table paths: keys longer than a node entry holds inline, names of more
+ * labels than one probe batch, a table full enough for cuckoo moves, and
+ * crowded glob nodes whose index heads are filtered.
+ */
+TEST(long_keys_deep_names_big_table)
+{
+	static const char long_sfx[] =
+		"averyveryverylonglabelforthetest.another-long-label-here.example.com";
+	struct efw_matcher *m;
+	char name[256], deep[256];
+	int i;
+
+	reset();
+	snprintf(name, sizeof(name), "%s", long_sfx);
+	add(EFW_KIND_EXACT, name, "tcp/443");				/* 0 */
+	snprintf(name, sizeof(name), "*.%s", long_sfx);
+	add(EFW_KIND_WILDCARD, name, "tcp/443");			/* 1 */
+	snprintf(name, sizeof(name), "x*y.%s", long_sfx);
+	add(EFW_KIND_GLOB, name, "tcp/22");				/* 2 */
+	/* Same first 44 bytes as rule 0's key, different end. */
+	snprintf(name, sizeof(name), "%.*sX", (int)strlen(long_sfx) - 1, long_sfx);
+	for (char *c = name; *c; c++)
+		*c = *c == 'X' ? 'n' : *c;
+	add(EFW_KIND_EXACT, name, "tcp/25");				/* 3 */
+	add(EFW_KIND_EXACT, "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.com",
+	    "tcp/443");							/* 4 */
+	add(EFW_KIND_WILDCARD, "*.r.s.t.com", "tcp/22");		/* 5 */
+	for (i = 0; i < 4000; i++) {
+		snprintf(name, sizeof(name), "host%d.zone%d.example.net", i, i % 97);
+		add(i % 3 ? EFW_KIND_EXACT : EFW_KIND_GLOB, i % 3 ? name :
+		    strcat(strcpy(deep, "g*"), name), "tcp/443");
+	}
+	ASSERT_NE(NULL, m = build());
+	EXPECT_EQ(0, q(m, long_sfx, "tcp/443"));
+	EXPECT_EQ(-1, q(m, long_sfx, "tcp/25"));
+	EXPECT_EQ(3, q(m, pats[3].name, "tcp/25"));
+	EXPECT_EQ(-1, q(m, pats[3].name, "tcp/443"));
+	snprintf(name, sizeof(name), "w.%s", long_sfx);
+	EXPECT_EQ(1, q(m, name, "tcp/443"));
+	snprintf(name, sizeof(name), "xABCy.%s", long_sfx);
+	EXPECT_EQ(2, q(m, name, "tcp/22"));
+	snprintf(name, sizeof(name), "xABCz.%s", long_sfx);
+	EXPECT_EQ(-1, q(m, name, "tcp/22"));
+	EXPECT_EQ(4, q(m, "A.B.C.D.E.F.G.H.I.J.K.L.M.N.O.P.Q.R.S.T.COM.", "tcp/443"));
+	EXPECT_EQ(5, q(m, "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.com", "tcp/22"));
+	EXPECT_EQ(5, q(m, "z.y.x.w.v.u.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.com",
+		       "tcp/22"));
+	EXPECT_EQ(-1, q(m, "b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.com", "tcp/443"));
+	for (i = 0; i < 4000; i += 7) {
+		snprintf(name, sizeof(name), "%shost%d.zone%d.example.net",
+			 i % 3 ? "" : "g-and-more", i, i % 97);
+		EXPECT_EQ(6 + i, q(m, name, "tcp/443")) TH_LOG("%s", name);
+		snprintf(name, sizeof(name), "host%dx.zone%d.example.net", i, i % 97);
+		EXPECT_EQ(-1, q(m, name, "tcp/443")) TH_LOG("%s", name);
+	}
+	efw_matcher_free(m);
+}
+
 TEST(port_sets)
 {
 	struct efw_matcher *m;
