@@ -1,14 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * egressfw: an egress allowlist firewall by TLS SNI and DNS-learned
- * addresses.
- *
- * At this stage the module holds only the kernel-agnostic core (pattern
- * syntax, matcher, ClientHello and DNS parsers), built here so that every
- * change to it is compiled against the target kernel; it registers no
- * hooks and enforces nothing yet.
+ * addresses. Module init and exit only; see efw.h for the map of files.
  */
 #include <linux/module.h>
+#include <net/genetlink.h>
 
+#include "efw.h"
+#include "version.h"
+
+static int __init efw_init(void)
+{
+	int ret;
+
+	ret = efw_netns_init();
+	if (ret)
+		goto out;
+	ret = efw_genl_init();
+	if (ret)
+		goto netns_exit;
+	pr_info("egressfw " EGRESSFW_MODULE_VERSION " loaded\n");
+	return 0;
+
+netns_exit:
+	efw_netns_exit();
+out:
+	return ret;
+}
+
+static void __exit efw_exit(void)
+{
+	efw_genl_exit();
+	efw_netns_exit();
+}
+
+module_init(efw_init);
+module_exit(efw_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Egress allowlist firewall by TLS SNI and DNS-learned addresses");
+MODULE_VERSION(EGRESSFW_MODULE_VERSION);
+MODULE_ALIAS_GENL_FAMILY(EGRESSFW_GENL_NAME);

@@ -40,7 +40,48 @@
 #define EGRESSFW_MCGRP_EVENTS "events"
 
 #define EGRESSFW_TXN_TIMEOUT_SEC 30
+/* TCP ports that may be configured as TLS ports. */
+#define EGRESSFW_MAX_TLS_PORTS 16
+/* Port ranges in one rule's EGRESSFW_RULE_A_PORTS. */
+#define EGRESSFW_MAX_PORT_RANGES 64
+/* Rules in one ruleset; a bigger list is refused (E2BIG) at ADD. */
+#define EGRESSFW_MAX_RULES (1U << 24)
 
+/*
+ * Commands. "Request" lists the attributes a request carries, "reply" what
+ * the kernel answers (besides the netlink ACK/error, whose extack message
+ * says what was wrong in words a person can act on).
+ *
+ * EGRESSFW_CMD_RULESET_BEGIN (admin)
+ *	request: none. reply: EGRESSFW_A_TXN_ID.
+ *	EBUSY if another socket has a transaction open in this namespace.
+ * EGRESSFW_CMD_RULESET_ADD (admin)
+ *	request: EGRESSFW_A_TXN_ID, EGRESSFW_A_RULES (nested EGRESSFW_A_RULE,
+ *	each with EGRESSFW_RULE_A_ID, _PATTERN, _PORTS and optionally _SOURCE).
+ *	Rule ids must run 0, 1, 2, ... across the ADD messages of a
+ *	transaction, in list order (the first matching rule decides).
+ *	An invalid rule fails the message and aborts the transaction.
+ * EGRESSFW_CMD_RULESET_COMMIT (admin)
+ *	request: EGRESSFW_A_TXN_ID, EGRESSFW_A_RULE_COUNT. Compiles the rules
+ *	and swaps them in. The transaction is over whatever the outcome.
+ * EGRESSFW_CMD_RULESET_ABORT (admin)
+ *	request: EGRESSFW_A_TXN_ID.
+ * EGRESSFW_CMD_GET_RULES (dump)
+ *	reply: one message per rule: EGRESSFW_A_GENERATION and EGRESSFW_A_RULE
+ *	(every EGRESSFW_RULE_A_*). A dump interrupted by a commit or flush
+ *	ends with NLM_F_DUMP_INTR set: start again.
+ * EGRESSFW_CMD_FLUSH (admin)
+ *	request: none. Drops the ruleset: the namespace passes everything,
+ *	as before the first load.
+ * EGRESSFW_CMD_GET_STATS
+ *	reply: EGRESSFW_A_LOADED, EGRESSFW_A_GENERATION, EGRESSFW_A_RULE_COUNT,
+ *	EGRESSFW_A_STATS.
+ * EGRESSFW_CMD_GET_CONFIG
+ *	reply: EGRESSFW_A_CONFIG with every EGRESSFW_CFG_A_*.
+ * EGRESSFW_CMD_SET_CONFIG (admin)
+ *	request: EGRESSFW_A_CONFIG with any subset of EGRESSFW_CFG_A_*;
+ *	all are checked before any is applied.
+ */
 enum egressfw_cmd {
 	EGRESSFW_CMD_UNSPEC,
 	EGRESSFW_CMD_RULESET_BEGIN,	/* start a replace transaction */
@@ -52,8 +93,8 @@ enum egressfw_cmd {
 	EGRESSFW_CMD_GET_STATS,		/* global counters */
 	EGRESSFW_CMD_GET_CONFIG,
 	EGRESSFW_CMD_SET_CONFIG,	/* any subset of EGRESSFW_CFG_A_* */
-	EGRESSFW_CMD_GET_CACHE,		/* dump: learned addresses */
-	EGRESSFW_CMD_EVENT,		/* multicast only */
+	EGRESSFW_CMD_GET_CACHE,		/* dump: learned addresses (not yet implemented) */
+	EGRESSFW_CMD_EVENT,		/* multicast only (not yet implemented) */
 	__EGRESSFW_CMD_MAX
 };
 #define EGRESSFW_CMD_MAX (__EGRESSFW_CMD_MAX - 1)
@@ -87,7 +128,7 @@ enum egressfw_rule_attr {
 	EGRESSFW_RULE_A_ID,		/* u32: position in the merged list, from 0 */
 	EGRESSFW_RULE_A_PATTERN,	/* string: canonical PATTERN */
 	EGRESSFW_RULE_A_PORTS,		/* binary: struct egressfw_port_range[], 1..64 */
-	EGRESSFW_RULE_A_SOURCE,		/* string: "file:line", for people (<= 255 bytes) */
+	EGRESSFW_RULE_A_SOURCE,		/* string: "file:line", for people (<= 255 bytes + NUL) */
 	EGRESSFW_RULE_A_ALLOWED,	/* u64, dump only: connections allowed by this rule */
 	EGRESSFW_RULE_A_LAST_HIT,	/* u64, dump only: seconds since the last one, or absent */
 	EGRESSFW_RULE_A_LEARNED,	/* u32, dump only: addresses currently learned for it */
@@ -98,12 +139,12 @@ enum egressfw_rule_attr {
 
 enum egressfw_stats_attr {
 	EGRESSFW_STATS_A_UNSPEC,
-	EGRESSFW_STATS_A_PACKETS,	/* u64: guarded packets examined */
+	EGRESSFW_STATS_A_PACKETS,	/* u64: packets of guarded flows seen by the hooks */
 	EGRESSFW_STATS_A_FLOWS,		/* u64: guarded flows decided */
 	EGRESSFW_STATS_A_ALLOWED_CIDR,	/* u64 */
 	EGRESSFW_STATS_A_ALLOWED_SNI,	/* u64 */
 	EGRESSFW_STATS_A_ALLOWED_DNS,	/* u64 */
-	EGRESSFW_STATS_A_DENIED,	/* nested: u64 per enum egressfw_deny_reason, attr = reason + 1 */
+	EGRESSFW_STATS_A_DENIED,	/* nested: u64 per enum egressfw_deny_reason, attr = reason + 1; attr 0 is padding */
 	EGRESSFW_STATS_A_PAD,
 	__EGRESSFW_STATS_A_MAX
 };
@@ -131,7 +172,7 @@ enum egressfw_cfg_attr {
 	EGRESSFW_CFG_A_HELLO_MAX,	/* u32: reassembly bound in bytes */
 	EGRESSFW_CFG_A_HELLO_TIMEOUT_MS,/* u32: time allowed for a ClientHello */
 	EGRESSFW_CFG_A_PENDING_MAX,	/* u32: flows awaiting a ClientHello, per namespace */
-	EGRESSFW_CFG_A_STRICT,		/* u8: SNI must also match a learned address */
+	EGRESSFW_CFG_A_STRICT,		/* u8: SNI must also match a learned address (not yet implemented) */
 	__EGRESSFW_CFG_A_MAX
 };
 #define EGRESSFW_CFG_A_MAX (__EGRESSFW_CFG_A_MAX - 1)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Flows on a TLS port that have no verdict yet: their SYN passed, and the
+ * client's first bytes are reassembled here until the ClientHello is
+ * complete (or proves not to be one).
+ *
+ * One entry per flow, created at the SYN, holding a conntrack reference,
+ * the sequence number of the first data byte and a buffer that grows (up
+ * to the configured bound) as segments arrive. The table is bounded per
+ * namespace; a periodic sweep frees entries past their deadline.
+ */
+#ifndef EGRESSFW_FLOW_H
+#define EGRESSFW_FLOW_H
+
+#include "efw.h"
+#include "tls_hello.h"
+
+enum efw_feed {
+	EFW_FEED_MORE,		/* valid so far: let the segment through */
+	EFW_FEED_HOLD,		/* out of order: drop it, the client resends */
+	EFW_FEED_DONE,		/* the parser has a verdict in *hello / status */
+	EFW_FEED_GONE,		/* no entry (swept after its deadline) */
+	EFW_FEED_TIMEOUT,	/* deadline passed or buffer bound exceeded */
+	EFW_FEED_CONFLICT,	/* a resent byte differs from the first copy */
+	EFW_FEED_NOMEM,
+};
+
+/*
+ * Start waiting for @ct's ClientHello; @data_seq is the sequence number of
+ * the client's first data byte (ISN + 1). -ENOSPC when the table is full.
+ */
+int efw_pending_start(struct efw_net *en, struct nf_conn *ct, u32 data_seq);
+
+/*
+ * Feed one client segment: @seq its sequence number, @len payload bytes at
+ * @off in @skb. On EFW_FEED_DONE, *@status and *@hello hold the parser's
+ * verdict and the entry is gone.
+ */
+enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
+			       const struct sk_buff *skb, unsigned int off,
+			       u32 seq, u32 len,
+			       enum efw_tls_status *status,
+			       struct efw_tls_hello *hello);
+
+/* Forget @ct's entry (client gave up: FIN or RST). */
+void efw_pending_forget(struct efw_net *en, struct nf_conn *ct);
+
+#endif /* EGRESSFW_FLOW_H */
