@@ -176,7 +176,8 @@ static int decide(const struct efw_list *list, const char *query,
 			ret = EXIT_SYSTEM;
 			goto out;
 		}
-		qsort(all.ids, all.n, sizeof(u32), cmp_u32);
+		if (all.n)
+			qsort(all.ids, all.n, sizeof(u32), cmp_u32);
 		first = efw_match_name(m, q.name, q.name_len, port.proto, port.lo);
 	} else {
 		first = efw_match_addr(m, q.kind == EFW_KIND_CIDR4 ? 4 : 6, q.addr,

@@ -5,8 +5,9 @@
 
 /*
  * Exit statuses, documented in egressctl --help:
- * 0 success / allowed, 1 denied or invalid list, 2 usage error,
- * 3 system error (out of memory, kernel module missing, ...).
+ * 0 success / allowed, 1 denied or invalid list, 2 usage error (also a
+ * setting the module refuses), 3 system error (out of memory, kernel
+ * module missing, permission denied, a request the module refused, ...).
  */
 #define EXIT_DENIED 1
 #define EXIT_USAGE 2
@@ -16,10 +17,25 @@ struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);	/* argv[0] is the command name */
 	const char *usage;	/* one line: arguments */
+	const char *summary;	/* what it does, for egressctl --help */
 	const char *help;	/* paragraphs for `egressctl help NAME` */
 };
 
 int cmd_check(int argc, char **argv);
 extern const char cmd_check_help[];
+
+/* The commands that talk to the module (over netlink.c). */
+int cmd_load(int argc, char **argv);
+extern const char cmd_load_help[];
+int cmd_show(int argc, char **argv);
+extern const char cmd_show_help[];
+int cmd_flush(int argc, char **argv);
+extern const char cmd_flush_help[];
+int cmd_stats(int argc, char **argv);
+extern const char cmd_stats_help[];
+int cmd_set(int argc, char **argv);
+extern const char cmd_set_help[];
+int cmd_config(int argc, char **argv);
+extern const char cmd_config_help[];
 
 #endif /* EGRESSCTL_COMMANDS_H */

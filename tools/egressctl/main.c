@@ -12,7 +12,16 @@
 #endif
 
 static const struct command commands[] = {
-	{ "check", cmd_check, "FILE... [NAME|ADDR [PROTO/PORT]]", cmd_check_help },
+	{ "check", cmd_check, "FILE... [NAME|ADDR [PROTO/PORT]]",
+	  "validate lists, or dry-run a decision (no kernel needed)", cmd_check_help },
+	{ "load", cmd_load, "FILE...",
+	  "replace the kernel's ruleset with the lists, atomically", cmd_load_help },
+	{ "show", cmd_show, "[-j]", "the loaded rules with their counters", cmd_show_help },
+	{ "flush", cmd_flush, "", "drop the ruleset: back to pass-through", cmd_flush_help },
+	{ "stats", cmd_stats, "[-j]", "global counters, denials by reason", cmd_stats_help },
+	{ "set", cmd_set, "[KEY VALUE]...",
+	  "change settings (mode, tls-ports, hello-max, ...)", cmd_set_help },
+	{ "config", cmd_config, "[-j]", "print the settings", cmd_config_help },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -22,17 +31,26 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: egressctl COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %s %s\n", commands[i].name, commands[i].usage);
+	for (i = 0; i < N_COMMANDS; i++) {
+		fprintf(out, "  %s%s%s\n", commands[i].name,
+			commands[i].usage[0] ? " " : "", commands[i].usage);
+		fprintf(out, "      %s\n", commands[i].summary);
+	}
 	fprintf(out,
 		"  help [COMMAND]\n"
+		"      describe one command\n"
 		"\n"
 		"options:\n"
 		"  -h, --help     this text\n"
 		"  --version      print the version\n"
 		"\n"
 		"exit status: 0 success (or: allowed), 1 denied or invalid list,\n"
-		"2 usage error, 3 system error.\n"
+		"2 usage error (also: a setting the module refuses), 3 system error\n"
+		"(kernel module not loaded, permission denied, the module refused a\n"
+		"request, ...).\n"
+		"\n"
+		"check works on files alone; the other commands act on the egressfw\n"
+		"module in the network namespace egressctl runs in.\n"
 		"\n"
 		"`egressctl help COMMAND` describes one command.\n");
 }
@@ -60,7 +78,8 @@ static int help(int argc, char **argv)
 		fprintf(stderr, "egressctl: unknown command '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	printf("usage: egressctl %s %s\n\n%s", c->name, c->usage, c->help);
+	printf("usage: egressctl %s%s%s\n\n%s", c->name, c->usage[0] ? " " : "",
+	       c->usage, c->help);
 	return 0;
 }
 

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A stand-in for egressfw.ko, for testing egressctl where the module
+ * cannot be loaded: an LD_PRELOAD library that replaces libmnl's socket
+ * calls and answers the requests egressctl sends as the uapi header says
+ * the module does (replies, ACKs with extack, dumps, NLM_F_DUMP_INTR).
+ * It checks what it receives the way the module's policies do, and logs
+ * it, so tests can assert on the wire format.
+ *
+ * State lives in $FAKE_EGRESSFW_DIR (state file, log), so that a load and
+ * a later show in another process agree. Knobs, from the environment:
+ *   FAKE_EGRESSFW_BUSY=N    the first N RULESET_BEGINs fail with EBUSY
+ *   FAKE_EGRESSFW_INTR=N    the first N GET_RULES dumps are interrupted
+ *   FAKE_EGRESSFW_EPERM=1   admin commands fail with EPERM
+ *   FAKE_EGRESSFW_REFUSE=ID the rule with that id is refused (EINVAL)
+ *
+ * It is a model of the ABI written from the header, not the module: the
+ * VM tests check the real thing.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <uapi/linux/egressfw.h>
+
+#define FAMILY_ID 0x30
+#define PORTID 4242
+#define MAX_RULES 200000
+#define DUMP_DATAGRAM 4096	/* small, so that a dump spans datagrams */
+
+struct rule {
+	char pattern[320];
+	char source[260];
+	unsigned char ports[64 * 6];
+	unsigned int ports_len;
+};
+
+static struct {
+	int loaded;
+	unsigned int generation;
+	unsigned int n_rules;
+	unsigned int mode, hello_max, hello_timeout, pending_max;
+	unsigned short tls_ports[16];
+	unsigned int n_tls_ports;
+} st = { 0, 0, 0, 0, 16384, 5000, 4096, { 443 }, 1 };
+static struct rule *rules;	/* committed */
+static struct rule *txn_rules;	/* in the open transaction */
+static unsigned int txn_n, txn_id;
+static int txn_open, busy_left = -1, intr_left = -1;
+
+/* Queued answer datagrams. */
+static char *queue;
+static size_t q_len, q_off;
+static size_t dgram_ends[65536];
+static unsigned int n_dgrams, next_dgram;
+
+static void note(const char *fmt, ...)
+{
+	char path[4096];
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/log", getenv("FAKE_EGRESSFW_DIR"));
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+static void hex(FILE *f, const unsigned char *p, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+	if (!n)
+		fputc('-', f);
+}
+
+static void unhex(const char *s, unsigned char *p, unsigned int *n)
+{
+	unsigned int v;
+
+	*n = 0;
+	while (s[0] && s[1] && sscanf(s, "%2x", &v) == 1) {
+		p[(*n)++] = (unsigned char)v;
+		s += 2;
+	}
+}
+
+static void save(void)
+{
+	char path[4096];
+	unsigned int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/state", getenv("FAKE_EGRESSFW_DIR"));
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "%d %u %u %u %u %u %u %u", st.loaded, st.generation, st.n_rules,
+		st.mode, st.hello_max, st.hello_timeout, st.pending_max, st.n_tls_ports);
+	for (i = 0; i < st.n_tls_ports; i++)
+		fprintf(f, " %u", st.tls_ports[i]);
+	fputc('\n', f);
+	for (i = 0; i < st.n_rules; i++) {
+		fprintf(f, "%s\t%s\t", rules[i].pattern, rules[i].source);
+		hex(f, rules[i].ports, rules[i].ports_len);
+		fputc('\n', f);
+	}
+	fclose(f);
+}
+
+static void load_state(void)
+{
+	char path[4096], line[2048], ports[1024];
+	unsigned int i;
+	FILE *f;
+
+	rules = calloc(MAX_RULES, sizeof(*rules));
+	txn_rules = calloc(MAX_RULES, sizeof(*txn_rules));
+	queue = malloc(64 << 20);
+	snprintf(path, sizeof(path), "%s/state", getenv("FAKE_EGRESSFW_DIR"));
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%d %u %u %u %u %u %u %u", &st.loaded, &st.generation,
+		   &st.n_rules, &st.mode, &st.hello_max, &st.hello_timeout,
+		   &st.pending_max, &st.n_tls_ports) == 8) {
+		for (i = 0; i < st.n_tls_ports && i < 16; i++)
+			if (fscanf(f, " %hu", &st.tls_ports[i]) != 1)
+				break;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	for (i = 0; i < st.n_rules && fgets(line, sizeof(line), f); i++) {
+		if (sscanf(line, "%319[^\t]\t%259[^\t]\t%1023s", rules[i].pattern,
+			   rules[i].source, ports) != 3)
+			break;
+		if (!strcmp(rules[i].source, "-"))
+			rules[i].source[0] = 0;
+		unhex(ports, rules[i].ports, &rules[i].ports_len);
+	}
+	fclose(f);
+}
+
+static int env_int(const char *name, int def)
+{
+	const char *v = getenv(name);
+
+	return v ? atoi(v) : def;
+}
+
+/* Start a datagram-bound message in the queue. */
+static struct nlmsghdr *put_msg(uint16_t type, uint16_t flags, uint32_t seq,
+				uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(queue + q_len);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_pid = PORTID;
+	if (type >= NLMSG_MIN_TYPE) {
+		g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+		g->cmd = cmd;
+		g->version = 1;
+	}
+	return nlh;
+}
+
+/* End a message that is a datagram of its own. */
+static void end_msg(struct nlmsghdr *nlh)
+{
+	q_len += NLMSG_ALIGN(nlh->nlmsg_len);
+	dgram_ends[n_dgrams++] = q_len;
+}
+
+static void ack(const struct nlmsghdr *req, int err, const char *msg,
+		uint32_t offs)
+{
+	struct nlmsghdr *nlh = put_msg(NLMSG_ERROR, NLM_F_CAPPED, req->nlmsg_seq, 0);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+
+	e->error = err;
+	memcpy(&e->msg, req, sizeof(*req));
+	if (msg || offs) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		if (msg)
+			mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+		if (offs)
+			mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, offs);
+	}
+	end_msg(nlh);
+}
+
+static const struct nlattr *attr_of(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+static const struct nlattr *nested_of(const struct nlattr *nest, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+static void family(const struct nlmsghdr *req)
+{
+	const struct nlattr *name = attr_of(req, CTRL_ATTR_FAMILY_NAME);
+	struct nlmsghdr *nlh;
+
+	if (!name || strcmp(mnl_attr_get_str(name), EGRESSFW_GENL_NAME)) {
+		ack(req, -ENOENT, NULL, 0);
+		return;
+	}
+	nlh = put_msg(GENL_ID_CTRL, 0, req->nlmsg_seq, CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY_ID);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, EGRESSFW_GENL_VERSION);
+	end_msg(nlh);
+	ack(req, 0, NULL, 0);
+}
+
+static int check_txn(const struct nlmsghdr *req)
+{
+	const struct nlattr *t = attr_of(req, EGRESSFW_A_TXN_ID);
+
+	if (!txn_open || !t || mnl_attr_get_u32(t) != txn_id) {
+		ack(req, -ENOENT, "no such transaction (timed out or aborted?)", 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* One EGRESSFW_A_RULE; returns an extack message or NULL. */
+static const char *add_rule(const struct nlattr *rule)
+{
+	const struct nlattr *id = nested_of(rule, EGRESSFW_RULE_A_ID);
+	const struct nlattr *pat = nested_of(rule, EGRESSFW_RULE_A_PATTERN);
+	const struct nlattr *ports = nested_of(rule, EGRESSFW_RULE_A_PORTS);
+	const struct nlattr *src = nested_of(rule, EGRESSFW_RULE_A_SOURCE);
+	struct rule *r = &txn_rules[txn_n];
+	unsigned int len;
+
+	if (!id || !pat || !ports || mnl_attr_validate(id, MNL_TYPE_U32) ||
+	    mnl_attr_validate(pat, MNL_TYPE_NUL_STRING))
+		return "a rule needs an id, a pattern and ports";
+	if (mnl_attr_get_u32(id) != txn_n)
+		return "rule ids must run 0, 1, 2, ...";
+	if ((int)txn_n == env_int("FAKE_EGRESSFW_REFUSE", -1))
+		return "invalid pattern (refused by the fake)";
+	len = mnl_attr_get_payload_len(ports);
+	if (!len || len % 6 || len > 64 * 6)
+		return "ports: 1 to 64 struct egressfw_port_range";
+	if (strlen(mnl_attr_get_str(pat)) > 300)
+		return "pattern too long";
+	if (src && (mnl_attr_validate(src, MNL_TYPE_NUL_STRING) ||
+		    strlen(mnl_attr_get_str(src)) > 255))
+		return "source too long";
+	if (txn_n >= MAX_RULES)
+		return "too many rules for the fake";
+	snprintf(r->pattern, sizeof(r->pattern), "%s", mnl_attr_get_str(pat));
+	snprintf(r->source, sizeof(r->source), "%s", src ? mnl_attr_get_str(src) : "-");
+	memcpy(r->ports, mnl_attr_get_payload(ports), len);
+	r->ports_len = len;
+	note("rule %u %s %s ", txn_n, r->pattern, r->source);
+	{
+		const struct egressfw_port_range *w = mnl_attr_get_payload(ports);
+		unsigned int i;
+
+		for (i = 0; i < len / 6; i++)
+			note("%s%u/%u-%u", i ? "," : "", w[i].proto, w[i].lo, w[i].hi);
+	}
+	note("\n");
+	txn_n++;
+	return NULL;
+}
+
+static void cmd_add(const struct nlmsghdr *req)
+{
+	const struct nlattr *rules_a = attr_of(req, EGRESSFW_A_RULES), *rule;
+	unsigned int n = 0;
+	const char *msg;
+
+	if (check_txn(req))
+		return;
+	if (!rules_a) {
+		ack(req, -EINVAL, "missing rules", 0);
+		return;
+	}
+	note("add %u bytes\n", req->nlmsg_len);
+	mnl_attr_for_each_nested(rule, rules_a) {
+		msg = add_rule(rule);
+		if (msg) {
+			txn_open = 0;
+			ack(req, -EINVAL, msg, (uint32_t)((const char *)rule - (const char *)req));
+			return;
+		}
+		n++;
+	}
+	note("added %u\n", n);
+	ack(req, 0, NULL, 0);
+}
+
+static void put_stats(struct nlmsghdr *nlh)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, EGRESSFW_A_STATS), *d;
+	int i;
+
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_PACKETS, 1000);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_FLOWS, 100);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_CIDR, 7);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_SNI, 80);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_DNS, 3);
+	/* Padding as nla_put_u64_64bit() adds it where u64s must be aligned. */
+	mnl_attr_put(nlh, EGRESSFW_STATS_A_PAD, 0, NULL);
+	d = mnl_attr_nest_start(nlh, EGRESSFW_STATS_A_DENIED);
+	for (i = 0; i < __EGRESSFW_DENY_MAX; i++) {
+		mnl_attr_put(nlh, EGRESSFW_STATS_A_PAD, 0, NULL);
+		mnl_attr_put_u64(nlh, i + 1, 11 * (i + 1));
+	}
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void dump_rules(const struct nlmsghdr *req)
+{
+	int intr = intr_left > 0;
+	size_t start = q_len;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (intr)
+		intr_left--;
+	for (i = 0; st.loaded && i < st.n_rules; i++) {
+		struct rule *r = &rules[i];
+
+		nlh = put_msg(FAMILY_ID, NLM_F_MULTI | (intr && i == st.n_rules / 2 ? NLM_F_DUMP_INTR : 0),
+			      req->nlmsg_seq, EGRESSFW_CMD_GET_RULES);
+		mnl_attr_put_u32(nlh, EGRESSFW_A_GENERATION, st.generation);
+		nest = mnl_attr_nest_start(nlh, EGRESSFW_A_RULE);
+		mnl_attr_put_u32(nlh, EGRESSFW_RULE_A_ID, i);
+		mnl_attr_put_strz(nlh, EGRESSFW_RULE_A_PATTERN, intr ? "stale.example" : r->pattern);
+		mnl_attr_put(nlh, EGRESSFW_RULE_A_PORTS, r->ports_len, r->ports);
+		mnl_attr_put_strz(nlh, EGRESSFW_RULE_A_SOURCE, r->source);
+		mnl_attr_put(nlh, EGRESSFW_RULE_A_PAD, 0, NULL);
+		mnl_attr_put_u64(nlh, EGRESSFW_RULE_A_ALLOWED, i * 10);
+		if (i % 2)
+			mnl_attr_put_u64(nlh, EGRESSFW_RULE_A_LAST_HIT, i * 7);
+		mnl_attr_put_u32(nlh, EGRESSFW_RULE_A_LEARNED, i % 3);
+		mnl_attr_nest_end(nlh, nest);
+		/* Pack messages into datagrams of at most DUMP_DATAGRAM bytes. */
+		if (q_len > start && q_len + NLMSG_ALIGN(nlh->nlmsg_len) - start > DUMP_DATAGRAM) {
+			dgram_ends[n_dgrams++] = q_len;
+			start = q_len;
+		}
+		q_len += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	if (q_len > start)
+		dgram_ends[n_dgrams++] = q_len;
+	nlh = put_msg(NLMSG_DONE, NLM_F_MULTI | (intr ? NLM_F_DUMP_INTR : 0), req->nlmsg_seq, 0);
+	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+	end_msg(nlh);
+}
+
+static void set_config(const struct nlmsghdr *req)
+{
+	const struct nlattr *cfg = attr_of(req, EGRESSFW_A_CONFIG), *a;
+	unsigned int v;
+
+	if (!cfg) {
+		ack(req, -EINVAL, "missing config", 0);
+		return;
+	}
+	a = nested_of(cfg, EGRESSFW_CFG_A_HELLO_MAX);
+	if (a && ((v = mnl_attr_get_u32(a)) < 512 || v > 65536)) {
+		ack(req, -ERANGE, "hello-max: 512 to 65536 bytes",
+		    (uint32_t)((const char *)a - (const char *)req));
+		return;
+	}
+	if (a)
+		st.hello_max = v;
+	a = nested_of(cfg, EGRESSFW_CFG_A_MODE);
+	if (a)
+		st.mode = mnl_attr_get_u8(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS);
+	if (a)
+		st.hello_timeout = mnl_attr_get_u32(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_PENDING_MAX);
+	if (a)
+		st.pending_max = mnl_attr_get_u32(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_TLS_PORTS);
+	if (a) {
+		st.n_tls_ports = mnl_attr_get_payload_len(a) / 2;
+		memcpy(st.tls_ports, mnl_attr_get_payload(a), st.n_tls_ports * 2);
+	}
+	note("set_config\n");
+	save();
+	ack(req, 0, NULL, 0);
+}
+
+static void request(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(req);
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	const struct nlattr *a;
+
+	if (req->nlmsg_type == GENL_ID_CTRL) {
+		family(req);
+		return;
+	}
+	if (req->nlmsg_type != FAMILY_ID) {
+		ack(req, -ENOENT, NULL, 0);
+		return;
+	}
+	note("cmd %u len %u\n", g->cmd, req->nlmsg_len);
+	if (getenv("FAKE_EGRESSFW_EPERM") && g->cmd != EGRESSFW_CMD_GET_RULES &&
+	    g->cmd != EGRESSFW_CMD_GET_STATS && g->cmd != EGRESSFW_CMD_GET_CONFIG) {
+		ack(req, -EPERM, NULL, 0);
+		return;
+	}
+	switch (g->cmd) {
+	case EGRESSFW_CMD_RULESET_BEGIN:
+		if (busy_left < 0)
+			busy_left = env_int("FAKE_EGRESSFW_BUSY", 0);
+		if (busy_left > 0) {
+			busy_left--;
+			note("busy\n");
+			ack(req, -EBUSY, "another load is in progress in this namespace", 0);
+			return;
+		}
+		txn_open = 1;
+		txn_n = 0;
+		txn_id = 77;
+		nlh = put_msg(FAMILY_ID, 0, req->nlmsg_seq, g->cmd);
+		mnl_attr_put_u32(nlh, EGRESSFW_A_TXN_ID, txn_id);
+		end_msg(nlh);
+		ack(req, 0, NULL, 0);
+		return;
+	case EGRESSFW_CMD_RULESET_ADD:
+		cmd_add(req);
+		return;
+	case EGRESSFW_CMD_RULESET_COMMIT:
+		if (check_txn(req))
+			return;
+		txn_open = 0;
+		a = attr_of(req, EGRESSFW_A_RULE_COUNT);
+		if (!a || mnl_attr_get_u32(a) != txn_n) {
+			ack(req, -EPROTO, "rule count differs from the rules received", 0);
+			return;
+		}
+		memcpy(rules, txn_rules, txn_n * sizeof(*rules));
+		st.n_rules = txn_n;
+		st.loaded = 1;
+		st.generation++;
+		note("commit %u\n", txn_n);
+		save();
+		ack(req, 0, NULL, 0);
+		return;
+	case EGRESSFW_CMD_RULESET_ABORT:
+		note("abort\n");
+		if (check_txn(req))
+			return;
+		txn_open = 0;
+		ack(req, 0, NULL, 0);
+		return;
+	case EGRESSFW_CMD_GET_RULES:
+		if (!(req->nlmsg_flags & NLM_F_DUMP)) {
+			ack(req, -EOPNOTSUPP, NULL, 0);
+			return;
+		}
+		if (intr_left < 0)
+			intr_left = env_int("FAKE_EGRESSFW_INTR", 0);
+		dump_rules(req);
+		return;
+	case EGRESSFW_CMD_FLUSH:
+		if (st.loaded)
+			st.generation++;
+		st.loaded = 0;
+		st.n_rules = 0;
+		save();
+		ack(req, 0, NULL, 0);
+		return;
+	case EGRESSFW_CMD_GET_STATS:
+		nlh = put_msg(FAMILY_ID, 0, req->nlmsg_seq, g->cmd);
+		mnl_attr_put_u8(nlh, EGRESSFW_A_LOADED, st.loaded);
+		mnl_attr_put_u32(nlh, EGRESSFW_A_GENERATION, st.generation);
+		mnl_attr_put_u32(nlh, EGRESSFW_A_RULE_COUNT, st.n_rules);
+		put_stats(nlh);
+		end_msg(nlh);
+		ack(req, 0, NULL, 0);
+		return;
+	case EGRESSFW_CMD_GET_CONFIG:
+		nlh = put_msg(FAMILY_ID, 0, req->nlmsg_seq, g->cmd);
+		nest = mnl_attr_nest_start(nlh, EGRESSFW_A_CONFIG);
+		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_MODE, st.mode);
+		mnl_attr_put(nlh, EGRESSFW_CFG_A_TLS_PORTS, st.n_tls_ports * 2, st.tls_ports);
+		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_HELLO_MAX, st.hello_max);
+		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS, st.hello_timeout);
+		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_PENDING_MAX, st.pending_max);
+		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_STRICT, 0);
+		mnl_attr_nest_end(nlh, nest);
+		end_msg(nlh);
+		ack(req, 0, NULL, 0);
+		return;
+	case EGRESSFW_CMD_SET_CONFIG:
+		set_config(req);
+		return;
+	}
+	ack(req, -EOPNOTSUPP, NULL, 0);
+}
+
+/* The libmnl socket calls egressctl makes, replaced. */
+static int fake_sock = 1;
+
+struct mnl_socket *mnl_socket_open(int bus)
+{
+	if (!rules)
+		load_state();
+	return (struct mnl_socket *)&fake_sock;
+}
+
+int mnl_socket_bind(struct mnl_socket *nl, unsigned int groups, pid_t pid)
+{
+	return 0;
+}
+
+unsigned int mnl_socket_get_portid(const struct mnl_socket *nl)
+{
+	return PORTID;
+}
+
+int mnl_socket_setsockopt(const struct mnl_socket *nl, int type, void *buf,
+			  socklen_t len)
+{
+	return 0;
+}
+
+ssize_t mnl_socket_sendto(const struct mnl_socket *nl, const void *req,
+			  size_t siz)
+{
+	const struct nlmsghdr *nlh = req;
+
+	/* Unanswered datagrams are dropped, as if they had been read. */
+	q_len = q_off = 0;
+	n_dgrams = next_dgram = 0;
+	if (siz < sizeof(*nlh) || nlh->nlmsg_len != siz) {
+		errno = EINVAL;
+		return -1;
+	}
+	request(nlh);
+	return (ssize_t)siz;
+}
+
+ssize_t mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
+			    size_t siz)
+{
+	size_t len;
+
+	if (next_dgram == n_dgrams) {
+		errno = EAGAIN;	/* egressctl waited for more than was sent */
+		return -1;
+	}
+	len = dgram_ends[next_dgram++] - q_off;
+	if (len > siz) {
+		errno = ENOSPC;
+		return -1;
+	}
+	memcpy(buf, queue + q_off, len);
+	q_off += len;
+	return (ssize_t)len;
+}
+
+int mnl_socket_close(struct mnl_socket *nl)
+{
+	return 0;
+}

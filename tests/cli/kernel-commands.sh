@@ -1,0 +1,247 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# egressctl's kernel commands (load, show, flush, stats, set, config)
+# without the module: what must happen when it is missing, usage errors,
+# help texts; then the wire protocol against tests/cli/fake-egressfw.c, an
+# LD_PRELOAD stand-in for the module written from the uapi header. The
+# real module is exercised by the VM tests.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/ktap.sh
+ctl=${EGRESSCTL:-build/egressctl}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A list with an error on line 3, column 5.
+cat >"$tmp/bad.list" <<'LIST'
+good.example.com
+other.example.com
+bad..example.com
+LIST
+
+# --- no module on this host -------------------------------------------
+if [ -d /sys/module/egressfw ]; then
+	for c in show stats flush load; do
+		ktap_skip "$c without the module" "egressfw is loaded here"
+	done
+else
+	for c in show stats flush config "set mode audit" "load lists/sophos.list"; do
+		# shellcheck disable=SC2086
+		expect "$c: module not loaded, exit 3" 3 \
+			'^egressfw: kernel module not loaded \(modprobe egressfw\)$' "$ctl" $c
+	done
+fi
+
+# A bad list is refused before any contact with the kernel: exit 1, not
+# the 3 a missing module would give.
+expect "load of a bad list: file:line:col, exit 1" 1 "bad.list:3:5: invalid pattern 'bad..example.com'" \
+	"$ctl" load "$tmp/bad.list"
+run_cmd "$ctl" load "$tmp/bad.list"
+if grep -q 'egressfw:' <<<"$out"; then
+	printf '%s\n' "$out" | sed 's/^/#   /'
+	ktap_not_ok "load of a bad list does not reach the kernel"
+else
+	ktap_ok "load of a bad list does not reach the kernel"
+fi
+expect "load of a bad list among good ones" 1 'nothing loaded' \
+	"$ctl" load lists/sophos.list "$tmp/bad.list"
+expect "load of a missing file" 1 'nonexistent.list: No such file' "$ctl" load "$tmp/nonexistent.list"
+
+# --- usage errors: exit 2, before the kernel is asked ------------------
+expect "set mode bogus" 2 "invalid mode 'bogus'" "$ctl" set mode bogus
+expect "set tls-ports 0" 2 "invalid TLS port '0'" "$ctl" set tls-ports 0
+expect "set tls-ports 65536" 2 "invalid TLS port '65536'" "$ctl" set tls-ports 443,65536
+expect "set tls-ports trailing comma" 2 "invalid TLS port ''" "$ctl" set tls-ports 443,
+expect "set tls-ports: 17 ports" 2 'at most 16 TLS ports' "$ctl" set tls-ports "$(seq -s, 1 17)"
+expect "set hello-max abc" 2 "invalid hello-max 'abc'" "$ctl" set hello-max abc
+expect "set hello-timeout -1" 2 "invalid hello-timeout '-1'" "$ctl" set hello-timeout -1
+expect "set pending-max 0" 2 "invalid pending-max '0'" "$ctl" set pending-max 0
+expect "set pending-max over u32" 2 "invalid pending-max" "$ctl" set pending-max 4294967296
+expect "set unknown key" 2 "unknown key 'frob'" "$ctl" set frob 1
+expect "set key without value" 2 "'mode' needs a value" "$ctl" set mode
+expect "show -x" 2 "unknown option '-x'" "$ctl" show -x
+expect "stats extra argument" 2 "unexpected argument 'now'" "$ctl" stats now
+expect "config -x" 2 "unknown option '-x'" "$ctl" config -x
+expect "flush extra argument" 2 "unexpected argument" "$ctl" flush all
+expect "load without files" 2 'usage: egressctl load FILE' "$ctl" load
+expect "load -x" 2 "unknown option '-x'" "$ctl" load -x lists/sophos.list
+
+# --- help ----------------------------------------------------------------
+for c in "check FILE" "load FILE" "show \[-j\]" "flush" "stats \[-j\]" "set \[KEY VALUE\]" "config \[-j\]"; do
+	expect "--help lists ${c%% *}" 0 "^  $c" "$ctl" --help
+done
+expect "help load" 0 'atomic' "$ctl" help load
+expect "help show" 0 'LAST-HIT' "$ctl" help show
+expect "help flush" 0 'pass-through' "$ctl" help flush
+expect "help stats" 0 'pending_overflow' "$ctl" help stats
+expect "help set names every key" 0 'pending-max FLOWS' "$ctl" help set
+expect "help config" 0 'hello_timeout_ms' "$ctl" help config
+expect "show --help" 0 '^usage: egressctl show \[-j\]' "$ctl" show --help
+
+# --- the protocol, against the stand-in module --------------------------
+fake=$tmp/fake-egressfw.so
+# shellcheck disable=SC2046 # pkg-config's flags are words
+if ! ${CC:-cc} -shared -fPIC -O1 -Iinclude $(pkg-config --cflags libmnl 2>/dev/null) \
+	-o "$fake" tests/cli/fake-egressfw.c $(pkg-config --libs libmnl 2>/dev/null) 2>"$tmp/cc.log"; then
+	sed 's/^/#   /' "$tmp/cc.log"
+	ktap_skip "protocol checks" "cannot build the stand-in module (cc, libmnl-dev)"
+	ktap_finish
+	exit
+fi
+export FAKE_EGRESSFW_DIR=$tmp/fake
+mkdir -p "$FAKE_EGRESSFW_DIR"
+log=$FAKE_EGRESSFW_DIR/log
+# An ASan build of egressctl wants its runtime first; the stand-in is fine after it.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+fk() { LD_PRELOAD=$fake "$ctl" "$@"; }
+not() { ! "$@"; }
+
+# assert DESC CONDITION...: a shell test, with the log shown on failure.
+assert() {
+	local desc=$1
+	shift
+	if "$@"; then
+		ktap_ok "$desc"
+	else
+		echo "# failed: $*"
+		tail -n 20 "$log" 2>/dev/null | sed 's/^/#   log: /'
+		ktap_not_ok "$desc"
+	fi
+}
+
+expect "show before any load" 0 '^no ruleset loaded: all traffic passes$' fk show
+expect "show -j before any load" 0 '^\[\]$' fk show -j
+
+n_sophos=$("$ctl" check lists/sophos.list | sed -E 's/.*: ([0-9]+) rules.*/\1/')
+: >"$log"
+expect "load sophos.list" 0 "^loaded $n_sophos rules from lists/sophos.list \(generation 1\)$" \
+	fk load lists/sophos.list
+assert "one rule per entry reached the module" [ "$(grep -c '^rule ' "$log")" -eq "$n_sophos" ]
+assert "rule ids run 0..n-1 in list order" \
+	[ "$(grep '^rule ' "$log" | awk '{ print $2 }' | tr '\n' ' ')" = "$(seq -s ' ' 0 $((n_sophos - 1))) " ]
+assert "commit carries the rule count" grep -qx "commit $n_sophos" "$log"
+first=$(grep -vE '^\s*(#|$)' lists/sophos.list | head -n 1 | awk '{ print $1 }')
+first_line=$(grep -nvE '^\s*(#|$)' lists/sophos.list | head -n 1 | cut -d: -f1)
+assert "rule 0 is the first entry, with file:line and tcp/443" \
+	grep -qx "rule 0 $first lists/sophos.list:$first_line 6/443-443" "$log"
+assert "a tcp/22 entry keeps its port" grep -qE '^rule [0-9]+ \*\.apu\.sophos\.com lists/sophos.list:[0-9]+ 6/22-22$' "$log"
+
+# Big list: several ADD messages, none over 16 KiB, ids continuous.
+{
+	for i in $(seq 0 4999); do echo "host$i.example.com tcp/80,443 udp/443"; done
+	echo 10.0.0.1
+	echo '2001:DB8:0:0::1 tcp/25'
+	echo '146.112.62.0/24 tcp/443,8443'
+} >"$tmp/big.list"
+: >"$log"
+expect "load a 5003-rule list" 0 '^loaded 5003 rules .* \(generation 2\)$' fk load "$tmp/big.list"
+adds=$(grep -c '^add ' "$log")
+assert "it took several ADD messages ($adds)" [ "$adds" -gt 10 ]
+assert "every ADD fits 16 KiB" [ -z "$(awk '/^add / && $2 > 16384' "$log")" ]
+assert "every ADD is well filled (> 12 KiB but the last)" \
+	[ "$(awk '/^add / && $2 < 12288' "$log" | wc -l)" -le 1 ]
+assert "ids continuous across messages" \
+	[ "$(grep '^rule ' "$log" | awk '{ print $2 }' | tr '\n' ' ')" = "$(seq -s ' ' 0 5002) " ]
+assert "port ranges: tcp/80, tcp/443, udp/443 in that order" \
+	grep -qx "rule 0 host0.example.com $tmp/big.list:1 6/80-80,6/443-443,17/443-443" "$log"
+assert "a host address goes without /32" grep -qE '^rule 5000 10\.0\.0\.1 ' "$log"
+assert "IPv6 in canonical text" grep -qE '^rule 5001 2001:db8::1 .* 6/25-25$' "$log"
+assert "a CIDR keeps its prefix" grep -qE '^rule 5002 146\.112\.62\.0/24 .* 6/443-443,6/8443-8443$' "$log"
+
+# SOURCE is at most 255 bytes: a long path loses its head, not the line.
+long=$tmp/$(printf 'd%.0s' $(seq 1 120))/$(printf 'e%.0s' $(seq 1 120))
+mkdir -p "$long"
+printf 'one.example.com\n' >"$long/long.list"
+: >"$log"
+expect "load from a path over 255 bytes" 0 '^loaded 1 rule from ' fk load "$long/long.list"
+src=$(grep '^rule 0 ' "$log" | awk '{ print $4 }')
+assert "its source is truncated on the left to 255 bytes (${#src})" \
+	[ "${#src}" -le 255 -a "${src:0:3}" = "..." -a "${src: -12}" = "/long.list:1" ]
+
+# show: a header and one line per rule; -j is JSON with numbers as numbers.
+fk load lists/sophos.list >/dev/null 2>&1
+expect "show: header line" 0 '^ *ID +SOURCE +PATTERN +PORTS +ALLOWED +LAST-HIT +LEARNED$' fk show
+run_cmd fk show
+assert "show: one line per rule" [ "$(wc -l <<<"$out")" -eq $((n_sophos + 1)) ]
+assert "show: a rule line has id, source, pattern, ports, counters" \
+	grep -qE "^ +1 +lists/sophos.list:[0-9]+ +[a-z0-9.*-]+ +tcp/443 +10 +7s ago +1$" <<<"$out"
+assert "show: never hit is '-'" grep -qE '^ +0 .* +0 +- +0$' <<<"$out"
+if command -v python3 >/dev/null; then
+	run_cmd fk show -j
+	assert "show -j: a JSON array of the rules with typed fields" python3 -c '
+import json, sys
+rules = json.loads(sys.argv[1])
+assert len(rules) == int(sys.argv[2]), len(rules)
+for i, r in enumerate(rules):
+    assert r["id"] == i
+    assert isinstance(r["allowed"], int) and isinstance(r["learned"], int)
+    assert r["last_hit"] is None or isinstance(r["last_hit"], int)
+    assert r["source"].startswith("lists/sophos.list:")
+    assert r["ports"] and r["pattern"]
+assert rules[1]["last_hit"] == 7 and rules[0]["last_hit"] is None
+' "$out" "$n_sophos"
+	run_cmd fk stats -j
+	assert "stats -j: every counter, as numbers" python3 -c '
+import json, sys
+s = json.loads(sys.argv[1])
+assert s["loaded"] is True and s["rules"] > 0 and s["generation"] > 0
+assert s["packets"] == 1000 and s["flows"] == 100
+assert s["allowed"] == {"cidr": 7, "sni": 80, "dns": 3}
+assert s["denied"] == {"no_match": 11, "no_sni": 22, "not_tls": 33, "malformed": 44,
+                       "pending_overflow": 55, "timeout": 66}, s["denied"]
+' "$out"
+else
+	ktap_skip "show -j is JSON" "python3 missing"
+	ktap_skip "stats -j is JSON" "python3 missing"
+fi
+run_cmd fk stats
+assert "stats: every counter by name" [ "$rc" -eq 0 -a \
+	"$(grep -cE '^(loaded +yes|generation +[0-9]+|rules +[0-9]+|packets +1000|flows +100|allowed (cidr +7|sni +80|dns +3)|denied (no_match +11|no_sni +22|not_tls +33|malformed +44|pending_overflow +55|timeout +66))$' <<<"$out")" -eq 14 ]
+
+# Dumps interrupted by a commit are read again; a ruleset that never holds
+# still is reported, not shown half.
+expect "show after one interrupted dump" 0 "central\.sophos\.com" env FAKE_EGRESSFW_INTR=1 LD_PRELOAD="$fake" "$ctl" show
+run_cmd env FAKE_EGRESSFW_INTR=1 LD_PRELOAD="$fake" "$ctl" show
+assert "nothing of the interrupted dump is shown" not grep -q stale.example <<<"$out"
+expect "show when every dump is interrupted" 3 'kept changing' \
+	env FAKE_EGRESSFW_INTR=1000 LD_PRELOAD="$fake" "$ctl" show
+
+# BEGIN while another load runs: retried, then a clear failure.
+: >"$log"
+expect "load waits for a busy namespace" 0 '^loaded ' env FAKE_EGRESSFW_BUSY=2 LD_PRELOAD="$fake" "$ctl" load lists/sophos.list
+assert "it retried twice" [ "$(grep -c '^busy' "$log")" -eq 2 ]
+expect "load gives up on a namespace that stays busy" 3 'another load is in progress.*try again' \
+	env FAKE_EGRESSFW_BUSY=1000 LD_PRELOAD="$fake" "$ctl" load lists/sophos.list
+
+# A refused rule: named by file:line, the transaction aborted, nothing changed.
+gen_before=$(fk stats | awk '$1 == "generation" { print $2 }')
+: >"$log"
+expect "refused rule: exit 3, named by file:line and the module's words" 3 \
+	"the module refused $tmp/big.list:4702 'host4701.example.com' \(rule 4701\): Invalid argument: invalid pattern" \
+	env FAKE_EGRESSFW_REFUSE=4701 LD_PRELOAD="$fake" "$ctl" load "$tmp/big.list"
+assert "refused load sends ABORT" grep -qx abort "$log"
+assert "refused load sends no COMMIT" not grep -q '^commit' "$log"
+assert "the ruleset did not change" [ "$(fk stats | awk '$1 == "generation" { print $2 }')" = "$gen_before" ]
+
+expect "EPERM: need CAP_NET_ADMIN" 3 '^egressfw: permission denied: need CAP_NET_ADMIN \(run as root\)$' \
+	env FAKE_EGRESSFW_EPERM=1 LD_PRELOAD="$fake" "$ctl" load lists/sophos.list
+expect "EPERM on flush" 3 'need CAP_NET_ADMIN' env FAKE_EGRESSFW_EPERM=1 LD_PRELOAD="$fake" "$ctl" flush
+
+# Settings.
+expect "set several keys at once" 0 '' fk set mode audit tls-ports 443,8443,443 hello-timeout 2000
+expect "config shows them" 0 '^tls-ports +443,8443$' fk config
+expect "set without arguments prints the config" 0 '^mode +audit$' fk set
+expect "config -j" 0 '^\{"mode":"audit","tls_ports":\[443,8443\],"hello_max":16384,"hello_timeout_ms":2000,"pending_max":4096\}$' fk config -j
+expect "a value the module refuses: exit 2 with its reason" 2 \
+	'refused the setting: .*hello-max: 512 to 65536 bytes' fk set hello-max 100
+
+# Flush and the empty list.
+expect "flush" 0 '^flushed: the namespace is back to pass-through \(no ruleset\)$' fk flush
+expect "show after flush" 0 '^no ruleset loaded: all traffic passes$' fk show
+expect "stats after flush" 0 '^loaded +no' fk stats
+printf '# nothing\n' >"$tmp/empty.list"
+expect "an empty list loads, with a warning" 0 'warning: no rules: every guarded connection will be denied' \
+	fk load "$tmp/empty.list"
+expect "show of an empty ruleset says it denies" 0 'the ruleset is empty' fk show
+
+ktap_finish
