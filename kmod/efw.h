@@ -145,14 +145,19 @@ int __init efw_netns_init(void);
 void efw_netns_exit(void);
 
 /* stats */
+/*
+ * LOCAL_OUT may run preemptible: pin the CPU while its counters are
+ * updated, or a migration could race another CPU's increment.
+ */
 static inline void efw_stat_inc(struct efw_net *en, enum efw_stat s)
 {
-	struct efw_pcpu_stats *st = this_cpu_ptr(en->stats);
+	struct efw_pcpu_stats *st = get_cpu_ptr(en->stats);
 	unsigned long flags;
 
 	flags = u64_stats_update_begin_irqsave(&st->syncp);
 	u64_stats_inc(&st->v[s]);
 	u64_stats_update_end_irqrestore(&st->syncp, flags);
+	put_cpu_ptr(en->stats);
 }
 void efw_stats_read(const struct efw_net *en, u64 *out);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * egressfw generic netlink ABI, version 1 (first draft: it may still change
- * until egressfw.ko implements it; the change is then noted here).
+ * egressfw generic netlink ABI, version 1, as egressfw.ko implements it.
+ * Commands marked "not yet implemented" are reserved; a change to anything
+ * else bumps EGRESSFW_GENL_VERSION.
  *
  * Family "egressfw", version EGRESSFW_GENL_VERSION. The family is netnsok:
  * every command acts on the network namespace of the requesting socket.
@@ -139,7 +140,7 @@ enum egressfw_rule_attr {
 
 enum egressfw_stats_attr {
 	EGRESSFW_STATS_A_UNSPEC,
-	EGRESSFW_STATS_A_PACKETS,	/* u64: packets of guarded flows seen by the hooks */
+	EGRESSFW_STATS_A_PACKETS,	/* u64: guarded packets examined before their flow's verdict */
 	EGRESSFW_STATS_A_FLOWS,		/* u64: guarded flows decided */
 	EGRESSFW_STATS_A_ALLOWED_CIDR,	/* u64 */
 	EGRESSFW_STATS_A_ALLOWED_SNI,	/* u64 */
