@@ -138,6 +138,9 @@ static bool find_l4(struct sk_buff *skb, struct pkt *p)
 	}
 }
 
+static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
+				   const struct nf_hook_state *state);
+
 static unsigned int first_packet(struct pkt *p, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -169,6 +172,9 @@ static unsigned int first_packet(struct pkt *p, struct sk_buff *skb,
 	if (ret)
 		return NF_DROP;	/* no memory: the client resends its SYN */
 	set_bit(EFW_LABEL_PENDING, p->labels->bits);
+	/* TCP Fast Open: the SYN may carry the start of the ClientHello. */
+	if (skb->len > p->l4off + th->doff * 4)
+		return pending_packet(p, skb, state);
 	return NF_ACCEPT;
 }
 
@@ -219,8 +225,10 @@ static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
 		return NF_ACCEPT;	/* the handshake's ACK, a keepalive */
 	}
 
-	switch (efw_pending_feed(p->en, p->ct, skb, doff, ntohl(th->seq), len,
-				 &status, &hello)) {
+	/* A SYN's data starts one past its sequence number (Fast Open). */
+	switch (efw_pending_feed(p->en, p->ct, skb, doff,
+				 ntohl(th->seq) + th->syn, len, &status,
+				 &hello)) {
 	case EFW_FEED_MORE:
 		return NF_ACCEPT;
 	case EFW_FEED_HOLD:
