@@ -13,6 +13,8 @@ ClientHello to the socket the way a test wants it:
   --delay MS        wait between segments (each is its own TCP segment:
                     TCP_NODELAY, and the wait keeps them apart)
   --pad N           add a padding extension so the hello is about N bytes
+  --fastopen        connect with TCP Fast Open: with a cookie from an
+                    earlier connection, the first piece rides in the SYN
 
 Then it finishes the handshake, sends "GET / HTTP/1.0" and reads the reply.
 Prints one word and exits: "allowed" (0: the server answered), "reset"
@@ -101,6 +103,7 @@ def main():
     ap.add_argument("--delay", type=float, default=0.0, help="ms")
     ap.add_argument("--pad", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--fastopen", action="store_true")
     args = ap.parse_args()
 
     obj, incoming, outgoing, hello = hello_bytes(args.name, args.pad)
@@ -113,10 +116,23 @@ def main():
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(args.timeout)
     try:
-        sock.connect((args.host, args.port))
         prev = 0
+        if args.fastopen:
+            first = (points + [len(hello)])[0]
+            # Blocking for the connect: a timeout makes the socket
+            # non-blocking, and sendto() would return EINPROGRESS.
+            sock.settimeout(None)
+            sent = sock.sendto(hello[:first], socket.MSG_FASTOPEN,
+                               (args.host, args.port))
+            sock.settimeout(args.timeout)
+            sock.sendall(hello[sent:first])
+            prev = first
+            points = points[1:] if points else []
+        else:
+            sock.connect((args.host, args.port))
         for at in points + [len(hello)]:
-            sock.sendall(hello[prev:at])
+            if at > prev:
+                sock.sendall(hello[prev:at])
             prev = at
             if args.delay and at < len(hello):
                 time.sleep(args.delay / 1000.0)

@@ -177,6 +177,28 @@ if command -v chromium >/dev/null 2>&1; then
 else
 	ktap_skip "gateway: chromium" "chromium not installed"
 fi
+
+# TCP Fast Open: with a cookie, the ClientHello rides in the SYN.
+in_ns "$NS_SERVER" sysctl -qw net.ipv4.tcp_fastopen=3
+in_ns "$NS_CLIENT" sysctl -qw net.ipv4.tcp_fastopen=1
+bg_in "$NS_SERVER" tfo python3 "$peers/tls_fastopen_server.py" 8443 \
+	"$efw_tmp/sni.pem" "$efw_tmp/sni.key"
+wait_for_port "$NS_SERVER" 8443 || bail "fast open server did not start"
+expect "gateway: set tls-ports 443,8443" 0 '' in_ns "$NS_GW" "$EGRESSCTL" set tls-ports 443,8443
+printf 'allowed.test tcp/8443\n' >"$efw_tmp/tfo.list"
+expect "gateway: load a tcp/8443 list" 0 'loaded' in_ns "$NS_GW" "$EGRESSCTL" load "$efw_tmp/tfo.list"
+tfo() {	# NAME: a Fast Open TLS connection to port 8443
+	in_ns "$NS_CLIENT" python3 "$peers/tls_split_client.py" "$SERVER_IP4" 8443 "$1" --fastopen
+}
+expect "gateway: fast open, first (gets a cookie)" 0 '^allowed$' tfo allowed.test
+expect "gateway: fast open with the hello in the SYN, allowed" 0 '^allowed$' tfo allowed.test
+expect "gateway: fast open with the hello in the SYN, denied" 1 '^reset$' tfo denied.test
+v=$(in_ns "$NS_SERVER" nstat -az TcpExtTCPFastOpenPassive | awk '/TCPFastOpenPassive/ { print $2 }')
+if [ "${v:-0}" -ge 1 ]; then
+	ktap_ok "gateway: the server saw data in SYNs ($v)"
+else
+	ktap_not_ok "gateway: the server saw data in SYNs"
+fi
 teardown
 
 setup_host
