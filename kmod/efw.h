@@ -9,9 +9,6 @@
 
 #include <linux/types.h>
 #include <linux/mutex.h>
-#include <linux/spinlock.h>
-#include <linux/workqueue.h>
-#include <linux/hashtable.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/atomic.h>
 #include <linux/netfilter.h>

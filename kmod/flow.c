@@ -13,6 +13,9 @@
  * per namespace is enough; decided flows never take it.
  */
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/hashtable.h>
 #include <linux/jiffies.h>
 #include <linux/hash.h>
 #include <linux/skbuff.h>
@@ -40,7 +43,6 @@ struct efw_pending_table {
 	u32 count;
 	struct list_head lru;
 	struct delayed_work sweep;
-	struct efw_net *en;
 	DECLARE_HASHTABLE(hash, EFW_PENDING_HASH_BITS);
 };
 
@@ -290,7 +292,6 @@ int efw_pending_init(struct efw_net *en)
 	INIT_LIST_HEAD(&t->lru);
 	hash_init(t->hash);
 	INIT_DELAYED_WORK(&t->sweep, sweep);
-	t->en = en;
 	en->pending = t;
 	return 0;
 }

@@ -31,12 +31,10 @@ static int reserve(void **arr, u32 *cap, u32 need, size_t size)
 			return -E2BIG;
 		ncap *= 2;
 	}
-	n = kvmalloc_array(ncap, size, GFP_KERNEL);
+	n = kvrealloc(*arr, array_size(*cap, size), array_size(ncap, size),
+		      GFP_KERNEL);
 	if (!n)
 		return -ENOMEM;
-	if (*arr)
-		memcpy(n, *arr, (size_t)*cap * size);
-	kvfree(*arr);
 	*arr = n;
 	*cap = ncap;
 	return 0;
