@@ -111,10 +111,11 @@ fuzz: $(FUZZERS)
 bench: $(BENCHES)
 	bench/run --build $(BUILD)
 
-# Gateway throughput and TLS handshake rate with and without rules, in the
-# test VM (bench/vm-gateway.sh): ratios from one run.
+# In the test VM: gateway throughput and TLS handshake rate with and
+# without rules (bench/vm-gateway.sh), DNS queries/s with and without
+# learning (bench/vm-dns.sh); ratios from one run.
 bench-vm: tool module
-	tests/vm/run-vm --build $(BUILD) --module $(BUILD)/egressfw.ko bench/vm-gateway.sh
+	tests/vm/run-vm --build $(BUILD) --module $(BUILD)/egressfw.ko bench/vm-gateway.sh bench/vm-dns.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/atomic.h>
+#include <linux/ratelimit_types.h>
 #include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/egressfw.h>
@@ -34,6 +35,14 @@
 #define EFW_MAX_TLS_PORTS		EGRESSFW_MAX_TLS_PORTS
 #define EFW_HELLO_MAX_LIMIT		(64 * 1024)
 #define EFW_PENDING_MAX_LIMIT		(1U << 20)
+/* DNS learning: answer TTLs are clamped to [min, max], then grace is added. */
+#define EFW_DEFAULT_DNS_TTL_MIN		30
+#define EFW_DEFAULT_DNS_TTL_MAX		3600
+#define EFW_DEFAULT_DNS_GRACE		60
+#define EFW_DEFAULT_DNS_MAX		65536
+#define EFW_DNS_TTL_LIMIT		(7 * 86400)
+#define EFW_DNS_MAX_LIMIT		(1U << 22)
+#define EFW_MAX_DNS_SERVERS		EGRESSFW_MAX_DNS_SERVERS
 
 struct efw_config {
 	u8 mode;			/* enum egressfw_mode */
@@ -42,6 +51,13 @@ struct efw_config {
 	u32 hello_max;
 	u32 hello_timeout_ms;
 	u32 pending_max;
+	u8 strict;			/* bool */
+	u8 quic;			/* enum egressfw_quic */
+	u8 n_dns_servers;		/* 0: DNS to any server */
+	u8 ech;				/* enum egressfw_ech */
+	u32 dns_ttl_min, dns_ttl_max, dns_grace;	/* seconds */
+	u32 dns_max;
+	struct egressfw_addr dns_servers[EFW_MAX_DNS_SERVERS];
 };
 
 /* One rule as the kernel keeps it: what the dump and /proc print. */
@@ -49,12 +65,15 @@ struct efw_rule_meta {
 	u32 text;		/* offset of "PATTERN\0SOURCE\0" in the text arena */
 	u32 ports_off;		/* first range in ruleset->ports */
 	u32 n_ports;
+	u8 kind;		/* enum efw_kind */
 };
 
 /* Connection counters of one rule; bumped once per flow, not per packet. */
 struct efw_rule_ctr {
 	atomic64_t allowed;
+	atomic64_t allowed_dns;	/* of those, by a DNS-learned address */
 	unsigned long last_hit;	/* jiffies; 0 = never */
+	atomic_t learned;	/* learned entries whose name it matches */
 };
 
 /*
@@ -81,6 +100,13 @@ enum efw_stat {
 	EFW_STAT_ALLOWED_CIDR,
 	EFW_STAT_ALLOWED_SNI,
 	EFW_STAT_ALLOWED_DNS,
+	EFW_STAT_DNS_ANSWERS,
+	EFW_STAT_DNS_IGNORED,
+	EFW_STAT_DNS_UNSOLICITED,
+	EFW_STAT_DNS_LEARNED,
+	EFW_STAT_DNS_REFRESHED,
+	EFW_STAT_DNS_EVICTED,
+	EFW_STAT_EVENTS_SUPPRESSED,
 	EFW_STAT_DENIED,	/* + enum egressfw_deny_reason */
 	EFW_STAT_MAX = EFW_STAT_DENIED + __EGRESSFW_DENY_MAX,
 };
@@ -104,6 +130,7 @@ struct efw_txn {
 };
 
 struct efw_pending_table;
+struct efw_dns_table;
 
 struct efw_net {
 	struct net *net;
@@ -116,7 +143,9 @@ struct efw_net {
 	bool active;				/* hooks, ct and label refs taken */
 	struct efw_pcpu_stats __percpu *stats;
 	struct efw_pending_table *pending;
+	struct efw_dns_table __rcu *dns;	/* learned addresses; NULL while inactive */
 	struct proc_dir_entry *proc_dir;
+	struct ratelimit_state events_rs;	/* deny events sent */
 };
 
 /*
@@ -178,7 +207,7 @@ static inline const char *efw_rule_source(const struct efw_ruleset *rs, u32 i)
 
 	return p + strlen(p) + 1;
 }
-void efw_rule_hit(struct efw_ruleset *rs, u32 rule);
+void efw_rule_hit(struct efw_ruleset *rs, u32 rule, bool by_dns);
 int efw_format_ports(const struct efw_port_range *r, u32 n, char *buf,
 		     size_t size);
 
@@ -193,14 +222,35 @@ void efw_pending_exit(struct efw_net *en);
 void efw_pending_flush(struct efw_net *en);
 u32 efw_pending_count(const struct efw_net *en);
 
+/* dns_snoop.c: DNS answers read on their way to the client */
+struct sk_buff;
+void efw_dns_snoop(struct efw_net *en, struct efw_ruleset *rs,
+		   const struct sk_buff *skb, u8 proto, unsigned int l4off);
+int __init efw_dns_snoop_init(void);
+void efw_dns_snoop_exit(void);
+
 /* reject.c */
 void efw_reject(struct net *net, struct sk_buff *skb,
 		const struct nf_hook_state *state, u8 proto);
 bool efw_reset_server(struct sk_buff *skb, u8 family, unsigned int l4off);
 
 /* netlink.c */
+extern struct genl_family efw_family;
+#define EFW_MCGRP_EVENTS_ID 0	/* index in the family's mcgrps */
 int __init efw_genl_init(void);
 void efw_genl_exit(void);
+
+/* events.c: deny events on the multicast group */
+struct efw_event {
+	u8 family, proto, reason;
+	bool audit;
+	u16 dport;
+	s32 rule;		/* -1: none */
+	const u8 *saddr, *daddr;
+	const char *name;	/* SNI or learned name, or NULL */
+};
+void efw_events_init(struct efw_net *en);
+void efw_event(struct efw_net *en, const struct efw_event *ev);
 
 /* proc.c */
 int efw_proc_init(struct efw_net *en);

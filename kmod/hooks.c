@@ -8,19 +8,27 @@
  * goes to (the reply tuple's source).
  *
  * Per packet, in order:
- *   1. no ruleset in this namespace, no conntrack entry, or an entry made
- *      before egressfw was active here (no label extension): pass;
- *   2. the flow has the ALLOW label bit: pass;
- *   3. a reply-direction packet: pass (only the initiator is judged);
- *      a flow with the DENY bit: drop;
- *   4. the flow is not guarded: label it ALLOW, pass;
+ *   1. no conntrack entry, or an entry made before egressfw was active
+ *      here (no label extension): pass;
+ *   2. a reply-direction packet: pass; first, if its flow went to port 53,
+ *      read it as a DNS answer and learn from it (dns_snoop.c), so the
+ *      address is known before the client can use it;
+ *   3. the flow has the ALLOW label bit: pass; the DENY bit: drop;
+ *   4. no ruleset in this namespace: pass; the flow is not guarded:
+ *      label it ALLOW, pass;
  *   5. first packet of the flow: a CIDR rule decides at once; on a TLS
- *      port a SYN starts reassembly (flow.c) and passes; otherwise the
- *      flow is denied (DNS-learned addresses come with DNS learning);
+ *      port a SYN starts reassembly (flow.c) and passes; on any other
+ *      port the destination must have been learned from a DNS answer for
+ *      a name whose rule covers the port;
  *   6. a flow waiting for its ClientHello: feed the segment; the segment
- *      that completes the hello carries the verdict.
+ *      that completes the hello carries the verdict (in strict mode the
+ *      address must also have been learned for the SNI's rule).
  * A flow that was already open when the ruleset was loaded (undecided,
  * not new, not pending) is left alone and labelled ALLOW.
+ *
+ * LOCAL_IN has a hook of its own that only learns: answers to the host's
+ * own queries arrive there (answers on loopback were already read when
+ * they left, at LOCAL_OUT).
  *
  * Segments before the one that completes the ClientHello pass to the
  * server: holding them would cost every Chrome connection a retransmit
@@ -40,6 +48,7 @@
 
 #include "efw.h"
 #include "flow.h"
+#include "dns_learn.h"
 
 /* After the filter table (0) and DNAT (-100), before SNAT. */
 #define EFW_HOOK_PRIORITY 10
@@ -55,6 +64,8 @@ struct pkt {
 	u16 dport;		/* host order, real destination */
 	const u8 *daddr;	/* real destination, network order */
 	unsigned int l4off;	/* transport header offset */
+	const char *name;	/* for the deny event: the SNI, if read */
+	s32 rule;		/* for the deny event: the rule it matched, or -1 */
 };
 
 static bool is_tls_port(const struct efw_config *cfg, u16 port)
@@ -67,9 +78,53 @@ static bool is_tls_port(const struct efw_config *cfg, u16 port)
 	return false;
 }
 
+static bool is_dns(u8 proto, u16 port)
+{
+	return port == 53 && (proto == IPPROTO_UDP || proto == IPPROTO_TCP);
+}
+
+/* A flow whose queries went to port 53: its replies are answers. */
+static bool is_dns_flow(const struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	return t->dst.u.all == htons(53) &&
+	       (t->dst.protonum == IPPROTO_UDP || t->dst.protonum == IPPROTO_TCP);
+}
+
+/* A new flow *from* UDP port 53: an answer to no query we saw leave. */
+static bool is_unsolicited_answer(const struct nf_conn *ct,
+				  enum ip_conntrack_info ctinfo)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	return ctinfo == IP_CT_NEW && t->src.u.all == htons(53) &&
+	       t->dst.protonum == IPPROTO_UDP;
+}
+
+/* With dns-servers set, DNS may go to those resolvers only. */
+static bool dns_restricted(const struct pkt *p)
+{
+	return is_dns(p->proto, p->dport) && READ_ONCE(p->en->cfg.n_dns_servers);
+}
+
+static bool is_dns_server(const struct efw_config *cfg, u8 family,
+			  const u8 *addr)
+{
+	u32 i, n = min_t(u32, READ_ONCE(cfg->n_dns_servers), EFW_MAX_DNS_SERVERS);
+
+	for (i = 0; i < n; i++)
+		if (cfg->dns_servers[i].family == family &&
+		    !memcmp(cfg->dns_servers[i].addr, addr, family == 4 ? 4 : 16))
+			return true;
+	return false;
+}
+
 /* TCP 443/22/25, UDP 443, the TLS ports and every port the list names. */
 static bool is_guarded(const struct pkt *p)
 {
+	if (dns_restricted(p))
+		return true;
 	if (p->proto == IPPROTO_TCP)
 		return p->dport == 443 || p->dport == 22 || p->dport == 25 ||
 		       test_bit(p->dport, p->rs->tcp_ports) ||
@@ -90,7 +145,7 @@ static unsigned int allow(struct pkt *p, enum efw_stat kind, s32 rule)
 	efw_stat_inc(p->en, EFW_STAT_FLOWS);
 	efw_stat_inc(p->en, kind);
 	if (rule >= 0)
-		efw_rule_hit(p->rs, (u32)rule);
+		efw_rule_hit(p->rs, (u32)rule, kind == EFW_STAT_ALLOWED_DNS);
 	return NF_ACCEPT;
 }
 
@@ -99,12 +154,25 @@ static unsigned int allow(struct pkt *p, enum efw_stat kind, s32 rule)
  * mode count it and let the flow go on, labelled ALLOW so it is counted
  * once.
  */
+static void report(struct pkt *p, enum egressfw_deny_reason why, bool audit)
+{
+	struct efw_event ev = {
+		.family = p->family, .proto = p->proto, .reason = why,
+		.audit = audit, .dport = p->dport, .rule = p->rule,
+		.saddr = (const u8 *)&p->ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3,
+		.daddr = p->daddr, .name = p->name,
+	};
+
+	efw_event(p->en, &ev);
+}
+
 static unsigned int deny(struct pkt *p, struct sk_buff *skb,
 			 const struct nf_hook_state *state,
 			 enum egressfw_deny_reason why, bool reset_server)
 {
 	efw_stat_inc(p->en, EFW_STAT_FLOWS);
 	efw_stat_inc(p->en, EFW_STAT_DENIED + why);
+	report(p, why, audit(p->en));
 	if (audit(p->en)) {
 		set_bit(EFW_LABEL_ALLOW, p->labels->bits);
 		return NF_ACCEPT;
@@ -149,13 +217,31 @@ static unsigned int first_packet(struct pkt *p, struct sk_buff *skb,
 	s32 rule;
 	int ret;
 
+	if (dns_restricted(p)) {
+		if (!is_dns_server(&p->en->cfg, p->family, p->daddr))
+			return deny(p, skb, state, EGRESSFW_DENY_DNS_SERVER, false);
+		/* A configured resolver: not a rule's doing, no rule credited. */
+		set_bit(EFW_LABEL_ALLOW, p->labels->bits);
+		efw_stat_inc(p->en, EFW_STAT_FLOWS);
+		return NF_ACCEPT;
+	}
+	/* QUIC's hello is encrypted: the policy may refuse it outright. */
+	if (p->proto == IPPROTO_UDP && p->dport == 443 &&
+	    READ_ONCE(p->en->cfg.quic) == EGRESSFW_QUIC_DENY)
+		return deny(p, skb, state, EGRESSFW_DENY_QUIC, false);
+
 	rule = efw_match_addr(p->rs->matcher, p->family, p->daddr, p->proto,
 			      p->dport);
 	if (rule >= 0)
 		return allow(p, EFW_STAT_ALLOWED_CIDR, rule);
 
-	if (p->proto != IPPROTO_TCP || !is_tls_port(&p->en->cfg, p->dport))
+	if (p->proto != IPPROTO_TCP || !is_tls_port(&p->en->cfg, p->dport)) {
+		rule = efw_dns_lookup(p->en, p->rs, p->family, p->daddr,
+				      p->proto, p->dport, NULL);
+		if (rule >= 0)
+			return allow(p, EFW_STAT_ALLOWED_DNS, rule);
 		return deny(p, skb, state, EGRESSFW_DENY_NO_MATCH, false);
+	}
 
 	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
 	if (!th)
@@ -194,12 +280,22 @@ static unsigned int judge_hello(struct pkt *p, struct sk_buff *skb,
 	default:
 		return deny(p, skb, state, EGRESSFW_DENY_MALFORMED, true);
 	}
+	if ((hello->flags & EFW_TLS_F_ECH) &&
+	    READ_ONCE(p->en->cfg.ech) == EGRESSFW_ECH_DENY)
+		return deny(p, skb, state, EGRESSFW_DENY_ECH, true);
+	/* With ECH the outer SNI is judged: the name the client shows. */
 	if (hello->flags & EFW_TLS_F_NO_SNI)
 		return deny(p, skb, state, EGRESSFW_DENY_NO_SNI, true);
+	p->name = hello->sni;
 	rule = efw_match_name(p->rs->matcher, hello->sni, hello->sni_len,
 			      IPPROTO_TCP, p->dport);
 	if (rule < 0)
 		return deny(p, skb, state, EGRESSFW_DENY_NO_MATCH, true);
+	/* Strict: the SNI must not claim an address DNS never gave it. */
+	p->rule = rule;
+	if (READ_ONCE(p->en->cfg.strict) &&
+	    !efw_dns_learned_for(p->en, p->rs, p->family, p->daddr, rule))
+		return deny(p, skb, state, EGRESSFW_DENY_STRICT, true);
 	return allow(p, EFW_STAT_ALLOWED_SNI, rule);
 }
 
@@ -245,27 +341,59 @@ static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
 	}
 }
 
+/* A reply on a DNS flow: learn from it (unless the flow was denied). */
+static void snoop(struct pkt *p, struct sk_buff *skb,
+		  const struct nf_hook_state *state)
+{
+	if (test_bit(EFW_LABEL_DENY, p->labels->bits))
+		return;
+	p->en = efw_net(p->net);
+	p->rs = rcu_dereference(p->en->ruleset);
+	if (!p->rs)
+		return;
+	p->family = state->pf == NFPROTO_IPV4 ? 4 : 6;
+	p->proto = nf_ct_protonum(p->ct);
+	if (!find_l4(skb, p))
+		return;
+	efw_dns_snoop(p->en, p->rs, skb, p->proto, p->l4off);
+}
+
+/*
+ * The packet's flow and its labels; false for packets that are none of
+ * our business: untracked, or of a flow made before egressfw was active
+ * here (no label extension).
+ */
+static bool find_flow(struct sk_buff *skb, struct pkt *p,
+		      enum ip_conntrack_info *ctinfo)
+{
+	p->ct = nf_ct_get(skb, ctinfo);
+	if (!p->ct)
+		return false;
+	p->labels = nf_ct_labels_find(p->ct);
+	return p->labels;
+}
+
 static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
 	const struct nf_conntrack_tuple *reply;
 	enum ip_conntrack_info ctinfo;
-	struct pkt p = { .net = state->net };
+	struct pkt p = { .net = state->net, .rule = -1 };
 
-	p.ct = nf_ct_get(skb, &ctinfo);
-	if (!p.ct)
-		return NF_ACCEPT;
-	p.labels = nf_ct_labels_find(p.ct);
-	if (!p.labels)
-		return NF_ACCEPT;
-	/* The fast path of every decided flow: one bit test each. */
-	if (test_bit(EFW_LABEL_ALLOW, p.labels->bits))
+	if (!find_flow(skb, &p, &ctinfo))
 		return NF_ACCEPT;
 	/*
-	 * Before the DENY test: the reset we send a denied client is
-	 * attached to its flow, in the reply direction.
+	 * Only the initiator is judged. The reset we send a denied client
+	 * is attached to its flow in this direction, so this comes before
+	 * the DENY test.
 	 */
-	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL)
+	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL) {
+		if (is_dns_flow(p.ct))
+			snoop(&p, skb, state);
+		return NF_ACCEPT;
+	}
+	/* The fast path of every decided flow: one bit test each. */
+	if (test_bit(EFW_LABEL_ALLOW, p.labels->bits))
 		return NF_ACCEPT;
 	if (test_bit(EFW_LABEL_DENY, p.labels->bits))
 		return NF_DROP;
@@ -281,6 +409,8 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 	p.daddr = (const u8 *)&reply->src.u3;
 	p.dport = ntohs(reply->src.u.all);
 	if (!is_guarded(&p)) {
+		if (is_unsolicited_answer(p.ct, ctinfo))
+			efw_stat_inc(p.en, EFW_STAT_DNS_UNSOLICITED);
 		set_bit(EFW_LABEL_ALLOW, p.labels->bits);
 		return NF_ACCEPT;
 	}
@@ -294,6 +424,28 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 		return first_packet(&p, skb, state);
 	/* Open before the ruleset was loaded: not ours to cut. */
 	set_bit(EFW_LABEL_ALLOW, p.labels->bits);
+	return NF_ACCEPT;
+}
+
+/* LOCAL_IN: learn from answers to the host's own queries; judge nothing. */
+static unsigned int efw_hook_in(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	enum ip_conntrack_info ctinfo;
+	struct pkt p = { .net = state->net, .rule = -1 };
+
+	if (!find_flow(skb, &p, &ctinfo))
+		return NF_ACCEPT;
+	if (CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL) {
+		if (is_unsolicited_answer(p.ct, ctinfo))
+			efw_stat_inc(efw_net(p.net), EFW_STAT_DNS_UNSOLICITED);
+		return NF_ACCEPT;
+	}
+	/* On loopback the answer was read as it left, at LOCAL_OUT. */
+	if (state->in && (state->in->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	if (is_dns_flow(p.ct))
+		snoop(&p, skb, state);
 	return NF_ACCEPT;
 }
 
@@ -320,6 +472,18 @@ static const struct nf_hook_ops efw_ops[] = {
 		.hook = efw_hook,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_FORWARD,
+		.priority = EFW_HOOK_PRIORITY,
+	},
+	{
+		.hook = efw_hook_in,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = EFW_HOOK_PRIORITY,
+	},
+	{
+		.hook = efw_hook_in,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
 		.priority = EFW_HOOK_PRIORITY,
 	},
 };

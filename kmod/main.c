@@ -13,9 +13,12 @@ static int __init efw_init(void)
 {
 	int ret;
 
-	ret = efw_netns_init();
+	ret = efw_dns_snoop_init();
 	if (ret)
 		goto out;
+	ret = efw_netns_init();
+	if (ret)
+		goto snoop_exit;
 	ret = efw_genl_init();
 	if (ret)
 		goto netns_exit;
@@ -24,6 +27,8 @@ static int __init efw_init(void)
 
 netns_exit:
 	efw_netns_exit();
+snoop_exit:
+	efw_dns_snoop_exit();
 out:
 	return ret;
 }
@@ -32,6 +37,7 @@ static void __exit efw_exit(void)
 {
 	efw_genl_exit();
 	efw_netns_exit();
+	efw_dns_snoop_exit();
 }
 
 module_init(efw_init);

@@ -14,11 +14,11 @@
 
 #include "efw.h"
 #include "pattern.h"
+#include "dns_learn.h"
 
 #define EFW_PATTERN_TEXT_MAX	300
 #define EFW_SOURCE_TEXT_MAX	255
 
-static struct genl_family efw_family;
 
 static const struct nla_policy rule_policy[EGRESSFW_RULE_A_MAX + 1] = {
 	[EGRESSFW_RULE_A_ID] = { .type = NLA_U32 },
@@ -37,6 +37,15 @@ static const struct nla_policy config_policy[EGRESSFW_CFG_A_MAX + 1] = {
 	[EGRESSFW_CFG_A_HELLO_TIMEOUT_MS] = { .type = NLA_U32 },
 	[EGRESSFW_CFG_A_PENDING_MAX] = { .type = NLA_U32 },
 	[EGRESSFW_CFG_A_STRICT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[EGRESSFW_CFG_A_DNS_TTL_MIN] = { .type = NLA_U32 },
+	[EGRESSFW_CFG_A_DNS_TTL_MAX] = { .type = NLA_U32 },
+	[EGRESSFW_CFG_A_DNS_GRACE] = { .type = NLA_U32 },
+	[EGRESSFW_CFG_A_DNS_MAX] = { .type = NLA_U32 },
+	[EGRESSFW_CFG_A_QUIC] = NLA_POLICY_MAX(NLA_U8, EGRESSFW_QUIC_DENY),
+	[EGRESSFW_CFG_A_ECH] = NLA_POLICY_MAX(NLA_U8, EGRESSFW_ECH_DENY),
+	[EGRESSFW_CFG_A_DNS_SERVERS] = { .type = NLA_BINARY,
+					 .len = EFW_MAX_DNS_SERVERS *
+						sizeof(struct egressfw_addr) },
 };
 
 static const struct nla_policy efw_policy[EGRESSFW_A_MAX + 1] = {
@@ -240,6 +249,8 @@ static int cmd_commit(struct sk_buff *skb, struct genl_info *info)
 	en->generation++;
 	old = rcu_replace_pointer(en->ruleset, rs, lockdep_is_held(&en->lock));
 	efw_ruleset_free_rcu(old);
+	/* What was learned stays; the new rules' "learned" counts catch up. */
+	efw_dns_recount(en, rs);
 	ret = 0;
 drop:
 	txn_drop(en);
@@ -277,7 +288,7 @@ static int cmd_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int put_stats(struct sk_buff *msg, const struct efw_net *en)
+static int put_stats(struct sk_buff *msg, struct efw_net *en)
 {
 	static const int attr_of[EFW_STAT_DENIED] = {
 		[EFW_STAT_PACKETS] = EGRESSFW_STATS_A_PACKETS,
@@ -285,6 +296,13 @@ static int put_stats(struct sk_buff *msg, const struct efw_net *en)
 		[EFW_STAT_ALLOWED_CIDR] = EGRESSFW_STATS_A_ALLOWED_CIDR,
 		[EFW_STAT_ALLOWED_SNI] = EGRESSFW_STATS_A_ALLOWED_SNI,
 		[EFW_STAT_ALLOWED_DNS] = EGRESSFW_STATS_A_ALLOWED_DNS,
+		[EFW_STAT_DNS_ANSWERS] = EGRESSFW_STATS_A_DNS_ANSWERS,
+		[EFW_STAT_DNS_IGNORED] = EGRESSFW_STATS_A_DNS_IGNORED,
+		[EFW_STAT_DNS_UNSOLICITED] = EGRESSFW_STATS_A_DNS_UNSOLICITED,
+		[EFW_STAT_DNS_LEARNED] = EGRESSFW_STATS_A_DNS_LEARNED,
+		[EFW_STAT_DNS_REFRESHED] = EGRESSFW_STATS_A_DNS_REFRESHED,
+		[EFW_STAT_DNS_EVICTED] = EGRESSFW_STATS_A_DNS_EVICTED,
+		[EFW_STAT_EVENTS_SUPPRESSED] = EGRESSFW_STATS_A_EVENTS_SUPPRESSED,
 	};
 	u64 v[EFW_STAT_MAX];
 	struct nlattr *nest, *denied;
@@ -297,6 +315,8 @@ static int put_stats(struct sk_buff *msg, const struct efw_net *en)
 	for (i = 0; i < EFW_STAT_DENIED; i++)
 		if (nla_put_u64_64bit(msg, attr_of[i], v[i], EGRESSFW_STATS_A_PAD))
 			return -EMSGSIZE;
+	if (nla_put_u32(msg, EGRESSFW_STATS_A_DNS_ENTRIES, efw_dns_count(en)))
+		return -EMSGSIZE;
 	denied = nla_nest_start(msg, EGRESSFW_STATS_A_DENIED);
 	if (!denied)
 		return -EMSGSIZE;
@@ -369,7 +389,16 @@ static int cmd_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS,
 			cfg.hello_timeout_ms) ||
 	    nla_put_u32(msg, EGRESSFW_CFG_A_PENDING_MAX, cfg.pending_max) ||
-	    nla_put_u8(msg, EGRESSFW_CFG_A_STRICT, 0))
+	    nla_put_u8(msg, EGRESSFW_CFG_A_STRICT, cfg.strict) ||
+	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_TTL_MIN, cfg.dns_ttl_min) ||
+	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_TTL_MAX, cfg.dns_ttl_max) ||
+	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_GRACE, cfg.dns_grace) ||
+	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_MAX, cfg.dns_max) ||
+	    nla_put_u8(msg, EGRESSFW_CFG_A_QUIC, cfg.quic) ||
+	    nla_put_u8(msg, EGRESSFW_CFG_A_ECH, cfg.ech) ||
+	    nla_put(msg, EGRESSFW_CFG_A_DNS_SERVERS,
+		    cfg.n_dns_servers * sizeof(cfg.dns_servers[0]),
+		    cfg.dns_servers))
 		goto fail;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -377,6 +406,78 @@ static int cmd_get_config(struct sk_buff *skb, struct genl_info *info)
 fail:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+/* A u32 attribute in [@lo, @hi] into *@v; -ERANGE with @msg if outside. */
+static int get_bounded(const struct nlattr *a, u32 lo, u32 hi, u32 *v,
+		       const char *msg, struct netlink_ext_ack *extack)
+{
+	u32 x;
+
+	if (!a)
+		return 0;
+	x = nla_get_u32(a);
+	if (x < lo || x > hi) {
+		/* @msg is a literal of the caller's: extack may keep it. */
+		if (extack) {
+			extack->_msg = msg;
+			extack->bad_attr = a;
+		}
+		return -ERANGE;
+	}
+	*v = x;
+	return 0;
+}
+
+static int parse_dns_servers(const struct nlattr *a, struct efw_config *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct egressfw_addr srv[EFW_MAX_DNS_SERVERS];
+	u32 n = nla_len(a) / sizeof(srv[0]), i;
+
+	if (nla_len(a) % sizeof(srv[0]) || n > EFW_MAX_DNS_SERVERS) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "dns-servers: up to 16 struct egressfw_addr");
+		return -EINVAL;
+	}
+	memcpy(srv, nla_data(a), n * sizeof(srv[0]));
+	for (i = 0; i < n; i++) {
+		if (srv[i].family != 4 && srv[i].family != 6) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "dns-servers: family 4 or 6");
+			return -EINVAL;
+		}
+		if (srv[i].family == 4)
+			memset(srv[i].addr + 4, 0, 12);
+		memset(srv[i].pad, 0, sizeof(srv[i].pad));
+	}
+	memcpy(cfg->dns_servers, srv, n * sizeof(srv[0]));
+	cfg->n_dns_servers = n;
+	return 0;
+}
+
+static int parse_dns_config(struct nlattr **tb, struct efw_config *cfg,
+			    struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	ret = get_bounded(tb[EGRESSFW_CFG_A_DNS_TTL_MIN], 0, EFW_DNS_TTL_LIMIT,
+			  &cfg->dns_ttl_min, "dns-ttl-min: 0 to 604800 s", extack) ?:
+	      get_bounded(tb[EGRESSFW_CFG_A_DNS_TTL_MAX], 1, EFW_DNS_TTL_LIMIT,
+			  &cfg->dns_ttl_max, "dns-ttl-max: 1 to 604800 s", extack) ?:
+	      get_bounded(tb[EGRESSFW_CFG_A_DNS_GRACE], 0, EFW_DNS_TTL_LIMIT,
+			  &cfg->dns_grace, "dns-grace: 0 to 604800 s", extack) ?:
+	      get_bounded(tb[EGRESSFW_CFG_A_DNS_MAX], 1, EFW_DNS_MAX_LIMIT,
+			  &cfg->dns_max, "dns-max: 1 to 4194304 entries", extack);
+	if (ret)
+		return ret;
+	if (cfg->dns_ttl_min > cfg->dns_ttl_max) {
+		NL_SET_ERR_MSG(extack, "dns-ttl-min is above dns-ttl-max");
+		return -ERANGE;
+	}
+	if (tb[EGRESSFW_CFG_A_DNS_SERVERS])
+		return parse_dns_servers(tb[EGRESSFW_CFG_A_DNS_SERVERS], cfg,
+					 extack);
+	return 0;
 }
 
 /* Check every attribute into @cfg before any is applied. */
@@ -433,12 +534,13 @@ static int parse_config(struct nlattr **tb, struct efw_config *cfg,
 		}
 		cfg->pending_max = v;
 	}
-	if (tb[EGRESSFW_CFG_A_STRICT] && nla_get_u8(tb[EGRESSFW_CFG_A_STRICT])) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[EGRESSFW_CFG_A_STRICT],
-				    "strict mode is not implemented yet");
-		return -EOPNOTSUPP;
-	}
-	return 0;
+	if (tb[EGRESSFW_CFG_A_STRICT])
+		cfg->strict = nla_get_u8(tb[EGRESSFW_CFG_A_STRICT]);
+	if (tb[EGRESSFW_CFG_A_QUIC])
+		cfg->quic = nla_get_u8(tb[EGRESSFW_CFG_A_QUIC]);
+	if (tb[EGRESSFW_CFG_A_ECH])
+		cfg->ech = nla_get_u8(tb[EGRESSFW_CFG_A_ECH]);
+	return parse_dns_config(tb, cfg, extack);
 }
 
 static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
@@ -469,6 +571,18 @@ static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(en->cfg.hello_max, cfg.hello_max);
 		WRITE_ONCE(en->cfg.hello_timeout_ms, cfg.hello_timeout_ms);
 		WRITE_ONCE(en->cfg.pending_max, cfg.pending_max);
+		WRITE_ONCE(en->cfg.strict, cfg.strict);
+		WRITE_ONCE(en->cfg.quic, cfg.quic);
+		WRITE_ONCE(en->cfg.ech, cfg.ech);
+		WRITE_ONCE(en->cfg.dns_ttl_min, cfg.dns_ttl_min);
+		WRITE_ONCE(en->cfg.dns_ttl_max, cfg.dns_ttl_max);
+		WRITE_ONCE(en->cfg.dns_grace, cfg.dns_grace);
+		WRITE_ONCE(en->cfg.dns_max, cfg.dns_max);
+		/* Readers stop at n_dns_servers: shrink it before, grow after. */
+		WRITE_ONCE(en->cfg.n_dns_servers, 0);
+		memcpy(en->cfg.dns_servers, cfg.dns_servers,
+		       sizeof(cfg.dns_servers));
+		WRITE_ONCE(en->cfg.n_dns_servers, cfg.n_dns_servers);
 	}
 	mutex_unlock(&en->lock);
 	return ret;
@@ -500,7 +614,11 @@ static int put_rule(struct sk_buff *msg, const struct efw_ruleset *rs, u32 i)
 	    (last && nla_put_u64_64bit(msg, EGRESSFW_RULE_A_LAST_HIT,
 				       (jiffies - last) / HZ,
 				       EGRESSFW_RULE_A_PAD)) ||
-	    nla_put_u32(msg, EGRESSFW_RULE_A_LEARNED, 0))
+	    nla_put_u64_64bit(msg, EGRESSFW_RULE_A_ALLOWED_DNS,
+			      atomic64_read(&rs->ctr[i].allowed_dns),
+			      EGRESSFW_RULE_A_PAD) ||
+	    nla_put_u32(msg, EGRESSFW_RULE_A_LEARNED,
+			max(atomic_read(&rs->ctr[i].learned), 0)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -536,6 +654,55 @@ static int dump_rules(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	rcu_read_unlock();
 	cb->args[0] = i;
+	return skb->len;
+}
+
+struct cache_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	const struct efw_ruleset *rs;
+};
+
+static int put_cache_entry(void *ctx, const struct efw_dns_view *v)
+{
+	struct cache_dump *d = ctx;
+	struct sk_buff *skb = d->skb;
+	struct nlattr *nest;
+	void *hdr;
+	s32 rule;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &efw_family, NLM_F_MULTI,
+			  EGRESSFW_CMD_GET_CACHE);
+	if (!hdr)
+		return -EMSGSIZE;
+	rule = efw_dns_first_rule(d->rs, v->name);
+	nest = nla_nest_start(skb, EGRESSFW_A_CACHE);
+	if (!nest ||
+	    nla_put_u8(skb, EGRESSFW_CACHE_A_FAMILY, v->family) ||
+	    nla_put(skb, EGRESSFW_CACHE_A_ADDR, v->family == 4 ? 4 : 16, v->addr) ||
+	    nla_put_string(skb, EGRESSFW_CACHE_A_NAME, v->name) ||
+	    nla_put_u32(skb, EGRESSFW_CACHE_A_EXPIRES, v->expires_in) ||
+	    nla_put_u32(skb, EGRESSFW_CACHE_A_TTL, v->ttl) ||
+	    (rule >= 0 && nla_put_u32(skb, EGRESSFW_CACHE_A_RULE, rule))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: hash bucket, cb->args[1]: entries of it already sent. */
+static int dump_cache(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct efw_net *en = efw_net(sock_net(skb->sk));
+	struct cache_dump d = { .skb = skb, .cb = cb };
+
+	rcu_read_lock();
+	d.rs = rcu_dereference(en->ruleset);
+	efw_dns_walk(en, &cb->args[0], &cb->args[1], put_cache_entry, &d);
+	rcu_read_unlock();
 	return skb->len;
 }
 
@@ -582,13 +749,18 @@ static const struct genl_small_ops efw_ops[] = {
 		.doit = cmd_set_config,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = EGRESSFW_CMD_GET_CACHE,
+		.dumpit = dump_cache,
+	},
 };
 
+/* EFW_MCGRP_EVENTS_ID is the index of "events" here. */
 static const struct genl_multicast_group efw_mcgrps[] = {
-	{ .name = EGRESSFW_MCGRP_EVENTS },
+	[EFW_MCGRP_EVENTS_ID] = { .name = EGRESSFW_MCGRP_EVENTS },
 };
 
-static struct genl_family efw_family __ro_after_init = {
+struct genl_family efw_family __ro_after_init = {
 	.name = EGRESSFW_GENL_NAME,
 	.version = EGRESSFW_GENL_VERSION,
 	.maxattr = EGRESSFW_A_MAX,

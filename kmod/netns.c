@@ -14,6 +14,7 @@
 #include <net/netfilter/nf_conntrack_labels.h>
 
 #include "efw.h"
+#include "dns_learn.h"
 
 unsigned int efw_net_id __read_mostly;
 
@@ -58,12 +59,17 @@ int efw_net_activate(struct efw_net *en)
 	ret = nf_connlabels_get(en->net, EFW_LABEL_ALLOW);
 	if (ret)
 		goto put_ct;
-	ret = efw_hooks_register(en->net);
+	ret = efw_dns_table_create(en);
 	if (ret)
 		goto put_labels;
+	ret = efw_hooks_register(en->net);
+	if (ret)
+		goto free_dns;
 	en->active = true;
 	return 0;
 
+free_dns:
+	efw_dns_table_destroy(en);
 put_labels:
 	nf_connlabels_put(en->net);
 put_ct:
@@ -79,6 +85,7 @@ void efw_net_deactivate(struct efw_net *en)
 	/* Unregistering waits for packets in flight in the hooks. */
 	efw_hooks_unregister(en->net);
 	efw_pending_flush(en);
+	efw_dns_table_destroy(en);
 	nf_connlabels_put(en->net);
 	nf_ct_netns_put(en->net, NFPROTO_INET);
 	en->active = false;
@@ -92,6 +99,14 @@ static void default_config(struct efw_config *cfg)
 	cfg->hello_max = EFW_DEFAULT_HELLO_MAX;
 	cfg->hello_timeout_ms = EFW_DEFAULT_HELLO_TIMEOUT_MS;
 	cfg->pending_max = EFW_DEFAULT_PENDING_MAX;
+	cfg->strict = 0;
+	cfg->quic = EGRESSFW_QUIC_LIST;
+	cfg->ech = EGRESSFW_ECH_OUTER;
+	cfg->dns_ttl_min = EFW_DEFAULT_DNS_TTL_MIN;
+	cfg->dns_ttl_max = EFW_DEFAULT_DNS_TTL_MAX;
+	cfg->dns_grace = EFW_DEFAULT_DNS_GRACE;
+	cfg->dns_max = EFW_DEFAULT_DNS_MAX;
+	cfg->n_dns_servers = 0;
 }
 
 static int __net_init efw_net_init(struct net *net)
@@ -102,6 +117,7 @@ static int __net_init efw_net_init(struct net *net)
 	en->net = net;
 	mutex_init(&en->lock);
 	default_config(&en->cfg);
+	efw_events_init(en);
 	en->stats = netdev_alloc_pcpu_stats(struct efw_pcpu_stats);
 	if (!en->stats)
 		return -ENOMEM;

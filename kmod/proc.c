@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/net/egressfw/: the rules with their counters, and the global
- * counters, of the reading process's network namespace.
+ * /proc/net/egressfw/: the rules with their counters, the global
+ * counters and the learned addresses of the reading process's network
+ * namespace.
  *
  * rules, one line per rule after a header:
- *   ID ALLOWED LAST_HIT LEARNED SOURCE PATTERN PORTS
+ *   ID ALLOWED LAST_HIT LEARNED SOURCE PATTERN PORTS BY_SNI BY_DNS BY_CIDR
  *   LAST_HIT is seconds since the last allowed connection ("-": never);
- *   PORTS is a PORTSPEC without blanks ("tcp/80,443,udp/123").
+ *   LEARNED counts the learned (address, name) entries the pattern
+ *   matches; PORTS is a PORTSPEC without blanks ("tcp/80,443,udp/123");
+ *   BY_* split ALLOWED by what decided (the new columns come last, so
+ *   scripts reading the first seven keep working).
  * stats, one "name value" pair per line.
+ * dns, one line per live learned entry after a header:
+ *   ADDRESS NAME EXPIRES TTL RULE
+ *   EXPIRES is seconds left (grace included), TTL the clamped TTL, RULE
+ *   the first rule matching NAME ("-" if the ruleset no longer has one).
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -15,6 +23,7 @@
 #include <net/net_namespace.h>
 
 #include "efw.h"
+#include "dns_learn.h"
 
 static const char *const deny_names[__EGRESSFW_DENY_MAX] = {
 	[EGRESSFW_DENY_NO_MATCH] = "no_match",
@@ -23,6 +32,10 @@ static const char *const deny_names[__EGRESSFW_DENY_MAX] = {
 	[EGRESSFW_DENY_MALFORMED] = "malformed",
 	[EGRESSFW_DENY_PENDING_OVERFLOW] = "pending_overflow",
 	[EGRESSFW_DENY_TIMEOUT] = "timeout",
+	[EGRESSFW_DENY_STRICT] = "strict",
+	[EGRESSFW_DENY_QUIC] = "quic",
+	[EGRESSFW_DENY_DNS_SERVER] = "dns_server",
+	[EGRESSFW_DENY_ECH] = "ech",
 };
 
 /* Position 0 is the header; position i > 0 is rule i - 1 (its meta). */
@@ -61,12 +74,13 @@ static int rules_show(struct seq_file *seq, void *v)
 	struct efw_net *en = efw_net(seq_file_net(seq));
 	struct efw_ruleset *rs = rcu_dereference(en->ruleset);
 	const struct efw_rule_meta *m;
+	u64 allowed, by_dns;
 	unsigned long last;
 	char ports[256];
 	u32 i;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "id allowed last_hit learned source pattern ports\n");
+		seq_puts(seq, "id allowed last_hit learned source pattern ports by_sni by_dns by_cidr\n");
 		return 0;
 	}
 	/*
@@ -80,14 +94,21 @@ static int rules_show(struct seq_file *seq, void *v)
 	efw_format_ports(rs->ports + m->ports_off, m->n_ports, ports,
 			 sizeof(ports));
 	last = READ_ONCE(rs->ctr[i].last_hit);
-	seq_printf(seq, "%u %llu ", i,
-		   (unsigned long long)atomic64_read(&rs->ctr[i].allowed));
+	/* dns first: the two are bumped allowed first, so this never goes below 0 */
+	by_dns = atomic64_read(&rs->ctr[i].allowed_dns);
+	allowed = max_t(u64, atomic64_read(&rs->ctr[i].allowed), by_dns);
+	seq_printf(seq, "%u %llu ", i, allowed);
 	if (last)
 		seq_printf(seq, "%lus", (jiffies - last) / HZ);
 	else
 		seq_putc(seq, '-');
-	seq_printf(seq, " 0 %s %s %s\n", efw_rule_source(rs, i),
-		   efw_rule_pattern(rs, i), ports);
+	seq_printf(seq, " %d %s %s %s", max(atomic_read(&rs->ctr[i].learned), 0),
+		   efw_rule_source(rs, i), efw_rule_pattern(rs, i), ports);
+	/* A CIDR rule allows by address only; a name rule by SNI or DNS. */
+	if (m->kind == EFW_KIND_CIDR4 || m->kind == EFW_KIND_CIDR6)
+		seq_printf(seq, " 0 0 %llu\n", allowed);
+	else
+		seq_printf(seq, " %llu %llu 0\n", allowed - by_dns, by_dns);
 	return 0;
 }
 
@@ -123,6 +144,55 @@ static int stats_show(struct seq_file *seq, void *v)
 	for (i = 0; i < __EGRESSFW_DENY_MAX; i++)
 		seq_printf(seq, "denied_%s %llu\n", deny_names[i],
 			   st[EFW_STAT_DENIED + i]);
+	seq_printf(seq, "dns_answers %llu\ndns_ignored %llu\ndns_unsolicited %llu\n",
+		   st[EFW_STAT_DNS_ANSWERS], st[EFW_STAT_DNS_IGNORED],
+		   st[EFW_STAT_DNS_UNSOLICITED]);
+	seq_printf(seq, "dns_learned %llu\ndns_refreshed %llu\ndns_evicted %llu\ndns_entries %u\n",
+		   st[EFW_STAT_DNS_LEARNED], st[EFW_STAT_DNS_REFRESHED],
+		   st[EFW_STAT_DNS_EVICTED], efw_dns_count(en));
+	seq_printf(seq, "events_suppressed %llu\nstrict %u\n",
+		   st[EFW_STAT_EVENTS_SUPPRESSED], READ_ONCE(en->cfg.strict));
+	return 0;
+}
+
+struct dns_show {
+	struct seq_file *seq;
+	const struct efw_ruleset *rs;
+};
+
+static int dns_line(void *ctx, const struct efw_dns_view *v)
+{
+	struct dns_show *d = ctx;
+	s32 rule = efw_dns_first_rule(d->rs, v->name);
+
+	if (v->family == 4)
+		seq_printf(d->seq, "%pI4", v->addr);
+	else
+		seq_printf(d->seq, "%pI6c", v->addr);
+	seq_printf(d->seq, " %s %u %u ", v->name, v->expires_in, v->ttl);
+	if (rule >= 0)
+		seq_printf(d->seq, "%d\n", rule);
+	else
+		seq_puts(d->seq, "-\n");
+	return 0;
+}
+
+/*
+ * One pass under RCU: the buffer grows until the whole table fits (a
+ * bounded table, so a bounded buffer), and the file is then consistent
+ * with itself.
+ */
+static int dns_show(struct seq_file *seq, void *v)
+{
+	struct efw_net *en = efw_net(seq_file_single_net(seq));
+	struct dns_show d = { .seq = seq };
+	unsigned long bucket = 0, skip = 0;
+
+	seq_puts(seq, "address name expires ttl rule\n");
+	rcu_read_lock();
+	d.rs = rcu_dereference(en->ruleset);
+	efw_dns_walk(en, &bucket, &skip, dns_line, &d);
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -136,6 +206,8 @@ int efw_proc_init(struct efw_net *en)
 	if (!proc_create_net("rules", 0444, en->proc_dir, &rules_seq_ops,
 			     sizeof(struct seq_net_private)) ||
 	    !proc_create_net_single("stats", 0444, en->proc_dir, stats_show,
+				    NULL) ||
+	    !proc_create_net_single("dns", 0444, en->proc_dir, dns_show,
 				    NULL)) {
 		remove_proc_subtree("egressfw", net->proc_net);
 		en->proc_dir = NULL;

@@ -219,6 +219,7 @@ struct efw_ruleset *efw_ruleset_build(struct efw_txn *txn, u32 generation,
 		rs->meta[i].text = txn->rules[i].text;
 		rs->meta[i].ports_off = txn->rules[i].ports_off;
 		rs->meta[i].n_ports = txn->rules[i].n_ports;
+		rs->meta[i].kind = txn->rules[i].kind;
 	}
 	rs->ports = txn->ports;
 	rs->text = txn->text;
@@ -257,11 +258,13 @@ void efw_ruleset_free_rcu(struct efw_ruleset *rs)
 		call_rcu(&rs->rcu, free_rcu_cb);
 }
 
-void efw_rule_hit(struct efw_ruleset *rs, u32 rule)
+void efw_rule_hit(struct efw_ruleset *rs, u32 rule, bool by_dns)
 {
 	if (rule >= rs->n_rules)
 		return;
 	atomic64_inc(&rs->ctr[rule].allowed);
+	if (by_dns)
+		atomic64_inc(&rs->ctr[rule].allowed_dns);
 	WRITE_ONCE(rs->ctr[rule].last_hit, jiffies ? jiffies : 1);
 }
 

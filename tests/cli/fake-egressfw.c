@@ -46,7 +46,8 @@ static struct {
 	unsigned int mode, hello_max, hello_timeout, pending_max;
 	unsigned short tls_ports[16];
 	unsigned int n_tls_ports;
-} st = { 0, 0, 0, 0, 16384, 5000, 4096, { 443 }, 1 };
+	unsigned int strict, quic, ttl_min, ttl_max, grace, dns_max;
+} st = { 0, 0, 0, 0, 16384, 5000, 4096, { 443 }, 1, 0, 0, 30, 3600, 60, 65536 };
 static struct rule *rules;	/* committed */
 static struct rule *txn_rules;	/* in the open transaction */
 static unsigned int txn_n, txn_id;
@@ -105,8 +106,10 @@ static void save(void)
 	f = fopen(path, "w");
 	if (!f)
 		return;
-	fprintf(f, "%d %u %u %u %u %u %u %u", st.loaded, st.generation, st.n_rules,
-		st.mode, st.hello_max, st.hello_timeout, st.pending_max, st.n_tls_ports);
+	fprintf(f, "%d %u %u %u %u %u %u %u %u %u %u %u %u %u", st.loaded,
+		st.generation, st.n_rules, st.mode, st.hello_max, st.hello_timeout,
+		st.pending_max, st.strict, st.quic, st.ttl_min, st.ttl_max,
+		st.grace, st.dns_max, st.n_tls_ports);
 	for (i = 0; i < st.n_tls_ports; i++)
 		fprintf(f, " %u", st.tls_ports[i]);
 	fputc('\n', f);
@@ -131,9 +134,11 @@ static void load_state(void)
 	f = fopen(path, "r");
 	if (!f)
 		return;
-	if (fscanf(f, "%d %u %u %u %u %u %u %u", &st.loaded, &st.generation,
-		   &st.n_rules, &st.mode, &st.hello_max, &st.hello_timeout,
-		   &st.pending_max, &st.n_tls_ports) == 8) {
+	if (fscanf(f, "%d %u %u %u %u %u %u %u %u %u %u %u %u %u", &st.loaded,
+		   &st.generation, &st.n_rules, &st.mode, &st.hello_max,
+		   &st.hello_timeout, &st.pending_max, &st.strict, &st.quic,
+		   &st.ttl_min, &st.ttl_max, &st.grace, &st.dns_max,
+		   &st.n_tls_ports) == 14) {
 		for (i = 0; i < st.n_tls_ports && i < 16; i++)
 			if (fscanf(f, " %hu", &st.tls_ports[i]) != 1)
 				break;
@@ -329,6 +334,14 @@ static void put_stats(struct nlmsghdr *nlh)
 	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_CIDR, 7);
 	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_SNI, 80);
 	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_DNS, 3);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_ANSWERS, 500);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_IGNORED, 5);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_UNSOLICITED, 2);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_LEARNED, 40);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_REFRESHED, 450);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_EVICTED, 1);
+	mnl_attr_put_u32(nlh, EGRESSFW_STATS_A_DNS_ENTRIES, 39);
+	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_EVENTS_SUPPRESSED, 6);
 	/* Padding as nla_put_u64_64bit() adds it where u64s must be aligned. */
 	mnl_attr_put(nlh, EGRESSFW_STATS_A_PAD, 0, NULL);
 	d = mnl_attr_nest_start(nlh, EGRESSFW_STATS_A_DENIED);
@@ -407,6 +420,24 @@ static void set_config(const struct nlmsghdr *req)
 	a = nested_of(cfg, EGRESSFW_CFG_A_PENDING_MAX);
 	if (a)
 		st.pending_max = mnl_attr_get_u32(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_STRICT);
+	if (a)
+		st.strict = mnl_attr_get_u8(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_QUIC);
+	if (a)
+		st.quic = mnl_attr_get_u8(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_TTL_MIN);
+	if (a)
+		st.ttl_min = mnl_attr_get_u32(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_TTL_MAX);
+	if (a)
+		st.ttl_max = mnl_attr_get_u32(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_GRACE);
+	if (a)
+		st.grace = mnl_attr_get_u32(a);
+	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_MAX);
+	if (a)
+		st.dns_max = mnl_attr_get_u32(a);
 	a = nested_of(cfg, EGRESSFW_CFG_A_TLS_PORTS);
 	if (a) {
 		st.n_tls_ports = mnl_attr_get_payload_len(a) / 2;
@@ -517,7 +548,14 @@ static void request(const struct nlmsghdr *req)
 		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_HELLO_MAX, st.hello_max);
 		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS, st.hello_timeout);
 		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_PENDING_MAX, st.pending_max);
-		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_STRICT, 0);
+		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_STRICT, st.strict);
+		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_TTL_MIN, st.ttl_min);
+		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_TTL_MAX, st.ttl_max);
+		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_GRACE, st.grace);
+		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_MAX, st.dns_max);
+		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_QUIC, st.quic);
+		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_ECH, 0);
+		mnl_attr_put(nlh, EGRESSFW_CFG_A_DNS_SERVERS, 0, NULL);
 		mnl_attr_nest_end(nlh, nest);
 		end_msg(nlh);
 		ack(req, 0, NULL, 0);

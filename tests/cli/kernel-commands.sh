@@ -188,7 +188,11 @@ assert s["loaded"] is True and s["rules"] > 0 and s["generation"] > 0
 assert s["packets"] == 1000 and s["flows"] == 100
 assert s["allowed"] == {"cidr": 7, "sni": 80, "dns": 3}
 assert s["denied"] == {"no_match": 11, "no_sni": 22, "not_tls": 33, "malformed": 44,
-                       "pending_overflow": 55, "timeout": 66}, s["denied"]
+                       "pending_overflow": 55, "timeout": 66, "strict": 77,
+                       "quic": 88, "dns_server": 99, "ech": 110}, s["denied"]
+assert s["dns"] == {"answers": 500, "ignored": 5, "unsolicited": 2, "learned": 40,
+                    "refreshed": 450, "evicted": 1, "entries": 39}, s["dns"]
+assert s["events_suppressed"] == 6
 ' "$out"
 else
 	ktap_skip "show -j is JSON" "python3 missing"
@@ -196,7 +200,7 @@ else
 fi
 run_cmd fk stats
 assert "stats: every counter by name" [ "$rc" -eq 0 -a \
-	"$(grep -cE '^(loaded +yes|generation +[0-9]+|rules +[0-9]+|packets +1000|flows +100|allowed (cidr +7|sni +80|dns +3)|denied (no_match +11|no_sni +22|not_tls +33|malformed +44|pending_overflow +55|timeout +66))$' <<<"$out")" -eq 14 ]
+	"$(grep -cE '^(loaded +yes|generation +[0-9]+|rules +[0-9]+|packets +1000|flows +100|allowed (cidr +7|sni +80|dns +3)|denied (no_match +11|no_sni +22|not_tls +33|malformed +44|pending_overflow +55|timeout +66|strict +77|quic +88|dns_server +99|ech +110)|dns (answers +500|ignored +5|unsolicited +2|learned +40|refreshed +450|evicted +1|entries +39)|events suppressed +6)$' <<<"$out")" -eq 26 ]
 
 # Dumps interrupted by a commit are read again; a ruleset that never holds
 # still is reported, not shown half.
@@ -231,7 +235,13 @@ expect "EPERM on flush" 3 'need CAP_NET_ADMIN' env FAKE_EGRESSFW_EPERM=1 LD_PREL
 expect "set several keys at once" 0 '' fk set mode audit tls-ports 443,8443,443 hello-timeout 2000
 expect "config shows them" 0 '^tls-ports +443,8443$' fk config
 expect "set without arguments prints the config" 0 '^mode +audit$' fk set
-expect "config -j" 0 '^\{"mode":"audit","tls_ports":\[443,8443\],"hello_max":16384,"hello_timeout_ms":2000,"pending_max":4096\}$' fk config -j
+expect "config -j" 0 '^\{"mode":"audit","tls_ports":\[443,8443\],"hello_max":16384,"hello_timeout_ms":2000,"pending_max":4096,"strict":false,"quic":"list","ech":"outer","dns_ttl_min":30,"dns_ttl_max":3600,"dns_grace":60,"dns_max":65536,"dns_servers":\[\]\}$' fk config -j
+expect "set strict, quic and the dns bounds" 0 '' fk set strict on quic deny dns-ttl-min 0 dns-ttl-max 60 dns-grace 5 dns-max 100
+expect "config -j shows the new settings" 0 '"strict":true,"quic":"deny","ech":"outer","dns_ttl_min":0,"dns_ttl_max":60,"dns_grace":5,"dns_max":100' fk config -j
+expect "set: a bad strict value is a usage error" 2 "invalid strict 'maybe' \(expected off or on\)" fk set strict maybe
+expect "set: a bad dns-servers address is a usage error" 2 "invalid dns-servers address '10.0.0.300'" fk set dns-servers 10.0.0.1,10.0.0.300
+expect "set: too many dns-servers" 2 'at most 16 dns-servers' fk set dns-servers 1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8,1.1.1.9,1.1.1.10,1.1.1.11,1.1.1.12,1.1.1.13,1.1.1.14,1.1.1.15,1.1.1.16,1.1.1.17
+expect "set: dns-ttl-min takes 0, hello-max does not" 2 "invalid hello-max '0'" fk set dns-ttl-min 0 hello-max 0
 expect "a value the module refuses: exit 2 with its reason" 2 \
 	'refused the setting: .*hello-max: 512 to 65536 bytes' fk set hello-max 100
 

@@ -37,5 +37,9 @@ int cmd_set(int argc, char **argv);
 extern const char cmd_set_help[];
 int cmd_config(int argc, char **argv);
 extern const char cmd_config_help[];
+int cmd_cache(int argc, char **argv);
+extern const char cmd_cache_help[];
+int cmd_monitor(int argc, char **argv);
+extern const char cmd_monitor_help[];
 
 #endif /* EGRESSCTL_COMMANDS_H */

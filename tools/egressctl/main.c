@@ -20,8 +20,10 @@ static const struct command commands[] = {
 	{ "flush", cmd_flush, "", "drop the ruleset: back to pass-through", cmd_flush_help },
 	{ "stats", cmd_stats, "[-j]", "global counters, denials by reason", cmd_stats_help },
 	{ "set", cmd_set, "[KEY VALUE]...",
-	  "change settings (mode, tls-ports, hello-max, ...)", cmd_set_help },
+	  "change settings (mode, strict, quic, dns-..., tls-ports, ...)", cmd_set_help },
 	{ "config", cmd_config, "[-j]", "print the settings", cmd_config_help },
+	{ "cache", cmd_cache, "[-j]", "addresses learned from DNS answers", cmd_cache_help },
+	{ "monitor", cmd_monitor, "[-j] [-c N]", "live deny and audit events", cmd_monitor_help },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

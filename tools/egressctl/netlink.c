@@ -155,21 +155,45 @@ int efw_nl_simple(struct efw_nl *nl, uint8_t cmd, efw_nl_cb cb, void *data)
 	return efw_nl_request(nl, efw_nl_msg(nl, buf, cmd, 0), cb, data);
 }
 
+/* The id of the "events" multicast group, from CTRL_ATTR_MCAST_GROUPS. */
+static void find_events_group(const struct nlattr *groups, struct efw_nl *nl)
+{
+	static const enum mnl_attr_data_type policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+		[CTRL_ATTR_MCAST_GRP_NAME] = MNL_TYPE_NUL_STRING,
+		[CTRL_ATTR_MCAST_GRP_ID] = MNL_TYPE_U32,
+	};
+	const struct nlattr *grp;
+
+	mnl_attr_for_each_nested(grp, groups) {
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+
+		if (efw_nl_parse_nested(grp, policy, CTRL_ATTR_MCAST_GRP_MAX, tb) ||
+		    !tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID])
+			continue;
+		if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    EGRESSFW_MCGRP_EVENTS))
+			nl->events_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const enum mnl_attr_data_type policy[CTRL_ATTR_VERSION + 1] = {
+	static const enum mnl_attr_data_type policy[CTRL_ATTR_MCAST_GROUPS + 1] = {
 		[CTRL_ATTR_FAMILY_ID] = MNL_TYPE_U16,
 		[CTRL_ATTR_VERSION] = MNL_TYPE_U32,
+		[CTRL_ATTR_MCAST_GROUPS] = MNL_TYPE_NESTED,
 	};
-	const struct nlattr *tb[CTRL_ATTR_VERSION + 1] = { NULL };
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GROUPS + 1] = { NULL };
 	struct efw_nl *nl = data;
 
-	if (efw_nl_parse(nlh, policy, CTRL_ATTR_VERSION, tb) ||
+	if (efw_nl_parse(nlh, policy, CTRL_ATTR_MCAST_GROUPS, tb) ||
 	    !tb[CTRL_ATTR_FAMILY_ID])
 		return -EPROTO;
 	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
 	if (tb[CTRL_ATTR_VERSION])
 		nl->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		find_events_group(tb[CTRL_ATTR_MCAST_GROUPS], nl);
 	return 0;
 }
 

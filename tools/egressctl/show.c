@@ -23,12 +23,13 @@ const char cmd_show_help[] =
 	"  PORTS    protocols and ports it covers\n"
 	"  ALLOWED  connections it allowed\n"
 	"  LAST-HIT time since the last of them, '-' if none\n"
-	"  LEARNED  addresses currently learned from DNS for it\n"
+	"  LEARNED  learned (address, name) entries whose name it matches\n"
 	"\n"
 	"If no ruleset is loaded, say so: then all traffic passes.\n"
 	"\n"
 	"  -j, --json   a JSON array of objects with the fields id, source,\n"
-	"               pattern, ports, allowed, last_hit (seconds, or null)\n"
+	"               pattern, ports, allowed, allowed_dns (of allowed, those\n"
+	"               by a DNS-learned address), last_hit (seconds, or null)\n"
 	"               and learned; [] if no ruleset is loaded\n";
 
 /* Runs of show retried when a load or flush races it. */
@@ -39,7 +40,7 @@ struct row {
 	char *source;
 	char *pattern;
 	char *ports;
-	uint64_t allowed;
+	uint64_t allowed, allowed_dns;
 	int64_t last_hit;	/* seconds, -1 if never */
 	uint32_t learned;
 };
@@ -100,6 +101,7 @@ static int parse_rule(const struct nlattr *nest, struct row *row)
 		[EGRESSFW_RULE_A_ALLOWED] = MNL_TYPE_U64,
 		[EGRESSFW_RULE_A_LAST_HIT] = MNL_TYPE_U64,
 		[EGRESSFW_RULE_A_LEARNED] = MNL_TYPE_U32,
+		[EGRESSFW_RULE_A_ALLOWED_DNS] = MNL_TYPE_U64,
 	};
 	const struct nlattr *tb[EGRESSFW_RULE_A_MAX + 1];
 	int err;
@@ -124,6 +126,8 @@ static int parse_rule(const struct nlattr *nest, struct row *row)
 					  INT64_MAX);
 	if (tb[EGRESSFW_RULE_A_LEARNED])
 		row->learned = mnl_attr_get_u32(tb[EGRESSFW_RULE_A_LEARNED]);
+	if (tb[EGRESSFW_RULE_A_ALLOWED_DNS])
+		row->allowed_dns = mnl_attr_get_u64(tb[EGRESSFW_RULE_A_ALLOWED_DNS]);
 	if (!row->pattern || !row->source) {
 		free(row->pattern);
 		free(row->source);
@@ -290,7 +294,9 @@ static void print_json(const struct rows *rows)
 		efw_json_str(stdout, r->pattern);
 		printf(",\"ports\":");
 		efw_json_str(stdout, r->ports);
-		printf(",\"allowed\":%llu,\"last_hit\":", (unsigned long long)r->allowed);
+		printf(",\"allowed\":%llu,\"allowed_dns\":%llu,\"last_hit\":",
+		       (unsigned long long)r->allowed,
+		       (unsigned long long)r->allowed_dns);
 		if (r->last_hit < 0)
 			printf("null");
 		else

@@ -22,8 +22,17 @@ const char cmd_stats_help[] =
 	"  malformed         a ClientHello that breaks the rules\n"
 	"  pending_overflow  too many flows waiting for their ClientHello\n"
 	"  timeout           ClientHello incomplete in time or over the bound\n"
+	"  strict            strict mode: the SNI's rule never learned the address\n"
+	"  quic              UDP 443 under `set quic deny`\n"
+	"  dns_server        DNS to a server not in dns-servers\n"
+	"  ech               a ClientHello with ECH under `set ech deny`\n"
 	"\n"
 	"In audit mode the denial counters count what would have been denied.\n"
+	"\n"
+	"DNS learning: answers read, replies ignored (not a usable answer,\n"
+	"too big, split across TCP segments), unsolicited answers (no query\n"
+	"left through this host: never learned), (address, name) entries\n"
+	"learned, refreshed and evicted by the table bound, and entries now.\n"
 	"\n"
 	"  -j, --json   one JSON object instead\n";
 
@@ -34,6 +43,10 @@ static const char *const reason_names[__EGRESSFW_DENY_MAX] = {
 	[EGRESSFW_DENY_MALFORMED] = "malformed",
 	[EGRESSFW_DENY_PENDING_OVERFLOW] = "pending_overflow",
 	[EGRESSFW_DENY_TIMEOUT] = "timeout",
+	[EGRESSFW_DENY_STRICT] = "strict",
+	[EGRESSFW_DENY_QUIC] = "quic",
+	[EGRESSFW_DENY_DNS_SERVER] = "dns_server",
+	[EGRESSFW_DENY_ECH] = "ech",
 };
 
 static int parse_denied(const struct nlattr *nest, struct efw_stats *st)
@@ -67,6 +80,14 @@ static int parse_counters(const struct nlattr *nest, struct efw_stats *st)
 		[EGRESSFW_STATS_A_ALLOWED_SNI] = MNL_TYPE_U64,
 		[EGRESSFW_STATS_A_ALLOWED_DNS] = MNL_TYPE_U64,
 		[EGRESSFW_STATS_A_DENIED] = MNL_TYPE_NESTED,
+		[EGRESSFW_STATS_A_DNS_ANSWERS] = MNL_TYPE_U64,
+		[EGRESSFW_STATS_A_DNS_IGNORED] = MNL_TYPE_U64,
+		[EGRESSFW_STATS_A_DNS_UNSOLICITED] = MNL_TYPE_U64,
+		[EGRESSFW_STATS_A_DNS_LEARNED] = MNL_TYPE_U64,
+		[EGRESSFW_STATS_A_DNS_REFRESHED] = MNL_TYPE_U64,
+		[EGRESSFW_STATS_A_DNS_EVICTED] = MNL_TYPE_U64,
+		[EGRESSFW_STATS_A_DNS_ENTRIES] = MNL_TYPE_U32,
+		[EGRESSFW_STATS_A_EVENTS_SUPPRESSED] = MNL_TYPE_U64,
 	};
 	const struct nlattr *tb[EGRESSFW_STATS_A_MAX + 1];
 	uint64_t *dst[EGRESSFW_STATS_A_MAX + 1] = {
@@ -75,6 +96,13 @@ static int parse_counters(const struct nlattr *nest, struct efw_stats *st)
 		[EGRESSFW_STATS_A_ALLOWED_CIDR] = &st->allowed_cidr,
 		[EGRESSFW_STATS_A_ALLOWED_SNI] = &st->allowed_sni,
 		[EGRESSFW_STATS_A_ALLOWED_DNS] = &st->allowed_dns,
+		[EGRESSFW_STATS_A_DNS_ANSWERS] = &st->dns_answers,
+		[EGRESSFW_STATS_A_DNS_IGNORED] = &st->dns_ignored,
+		[EGRESSFW_STATS_A_DNS_UNSOLICITED] = &st->dns_unsolicited,
+		[EGRESSFW_STATS_A_DNS_LEARNED] = &st->dns_learned,
+		[EGRESSFW_STATS_A_DNS_REFRESHED] = &st->dns_refreshed,
+		[EGRESSFW_STATS_A_DNS_EVICTED] = &st->dns_evicted,
+		[EGRESSFW_STATS_A_EVENTS_SUPPRESSED] = &st->events_suppressed,
 	};
 	int t;
 
@@ -83,6 +111,8 @@ static int parse_counters(const struct nlattr *nest, struct efw_stats *st)
 	for (t = 0; t <= EGRESSFW_STATS_A_MAX; t++)
 		if (dst[t] && tb[t])
 			*dst[t] = mnl_attr_get_u64(tb[t]);
+	if (tb[EGRESSFW_STATS_A_DNS_ENTRIES])
+		st->dns_entries = mnl_attr_get_u32(tb[EGRESSFW_STATS_A_DNS_ENTRIES]);
 	if (tb[EGRESSFW_STATS_A_DENIED])
 		return parse_denied(tb[EGRESSFW_STATS_A_DENIED], st);
 	return 0;
@@ -119,7 +149,7 @@ int efw_stats_get(struct efw_nl *nl, struct efw_stats *st)
 	return efw_nl_simple(nl, EGRESSFW_CMD_GET_STATS, stats_cb, st);
 }
 
-static void reason_name(unsigned int reason, char *buf, size_t size)
+void efw_reason_name(unsigned int reason, char *buf, size_t size)
 {
 	if (reason < __EGRESSFW_DENY_MAX)
 		snprintf(buf, size, "%s", reason_names[reason]);
@@ -141,11 +171,19 @@ static void print_json(const struct efw_stats *st)
 	       (unsigned long long)st->allowed_sni,
 	       (unsigned long long)st->allowed_dns);
 	for (r = 0; r < st->n_reasons; r++) {
-		reason_name(r, name, sizeof(name));
+		efw_reason_name(r, name, sizeof(name));
 		printf("%s\"%s\":%llu", r ? "," : "", name,
 		       (unsigned long long)st->denied[r]);
 	}
-	printf("}}\n");
+	printf("},\"dns\":{\"answers\":%llu,\"ignored\":%llu,\"unsolicited\":%llu,"
+	       "\"learned\":%llu,\"refreshed\":%llu,\"evicted\":%llu,\"entries\":%u},\"events_suppressed\":%llu}\n",
+	       (unsigned long long)st->dns_answers,
+	       (unsigned long long)st->dns_ignored,
+	       (unsigned long long)st->dns_unsolicited,
+	       (unsigned long long)st->dns_learned,
+	       (unsigned long long)st->dns_refreshed,
+	       (unsigned long long)st->dns_evicted, st->dns_entries,
+	       (unsigned long long)st->events_suppressed);
 }
 
 static void print_people(const struct efw_stats *st)
@@ -163,9 +201,17 @@ static void print_people(const struct efw_stats *st)
 	printf("%-24s %llu\n", "allowed sni", (unsigned long long)st->allowed_sni);
 	printf("%-24s %llu\n", "allowed dns", (unsigned long long)st->allowed_dns);
 	for (r = 0; r < st->n_reasons; r++) {
-		reason_name(r, name, sizeof(name));
+		efw_reason_name(r, name, sizeof(name));
 		printf("denied %-17s %llu\n", name, (unsigned long long)st->denied[r]);
 	}
+	printf("%-24s %llu\n", "dns answers", (unsigned long long)st->dns_answers);
+	printf("%-24s %llu\n", "dns ignored", (unsigned long long)st->dns_ignored);
+	printf("%-24s %llu\n", "dns unsolicited", (unsigned long long)st->dns_unsolicited);
+	printf("%-24s %llu\n", "dns learned", (unsigned long long)st->dns_learned);
+	printf("%-24s %llu\n", "dns refreshed", (unsigned long long)st->dns_refreshed);
+	printf("%-24s %llu\n", "dns evicted", (unsigned long long)st->dns_evicted);
+	printf("%-24s %u\n", "dns entries", st->dns_entries);
+	printf("%-24s %llu\n", "events suppressed", (unsigned long long)st->events_suppressed);
 }
 
 int cmd_stats(int argc, char **argv)

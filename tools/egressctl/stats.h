@@ -20,9 +20,17 @@ struct efw_stats {
 	uint32_t rules;
 	uint64_t packets, flows;
 	uint64_t allowed_cidr, allowed_sni, allowed_dns;
+	/* DNS learning */
+	uint64_t dns_answers, dns_ignored, dns_unsolicited;
+	uint64_t dns_learned, dns_refreshed, dns_evicted;
+	uint32_t dns_entries;
+	uint64_t events_suppressed;	/* deny events the module did not send */
 	uint64_t denied[EFW_STATS_MAX_REASONS];	/* by enum egressfw_deny_reason */
 	unsigned int n_reasons;			/* highest reason seen + 1 */
 };
+
+/* A deny reason's name ("no_match"), or "reason_N" for one unknown here. */
+void efw_reason_name(unsigned int reason, char *buf, size_t size);
 
 /* Returns 0 or a negative errno (see efw_nl_request()). */
 int efw_stats_get(struct efw_nl *nl, struct efw_stats *st);

@@ -37,7 +37,12 @@
 
 #define EGRESSFW_GENL_NAME "egressfw"
 #define EGRESSFW_GENL_VERSION 1
-/* Multicast group: one EGRESSFW_CMD_EVENT message per deny / audit event. */
+/*
+ * Multicast group: one EGRESSFW_CMD_EVENT message per denied flow (in
+ * audit mode: per flow that would have been denied), sent to listeners in
+ * the namespace of the flow, at most 100 a second per namespace; the rest
+ * are counted in EGRESSFW_STATS_A_EVENTS_SUPPRESSED.
+ */
 #define EGRESSFW_MCGRP_EVENTS "events"
 
 #define EGRESSFW_TXN_TIMEOUT_SEC 30
@@ -45,6 +50,8 @@
 #define EGRESSFW_MAX_TLS_PORTS 16
 /* Port ranges in one rule's EGRESSFW_RULE_A_PORTS. */
 #define EGRESSFW_MAX_PORT_RANGES 64
+/* Resolvers in EGRESSFW_CFG_A_DNS_SERVERS. */
+#define EGRESSFW_MAX_DNS_SERVERS 16
 /* Rules in one ruleset; a bigger list is refused (E2BIG) at ADD. */
 #define EGRESSFW_MAX_RULES (1U << 24)
 
@@ -82,6 +89,11 @@
  * EGRESSFW_CMD_SET_CONFIG (admin)
  *	request: EGRESSFW_A_CONFIG with any subset of EGRESSFW_CFG_A_*;
  *	all are checked before any is applied.
+ * EGRESSFW_CMD_GET_CACHE (dump)
+ *	reply: one message per learned (address, name) pair: EGRESSFW_A_CACHE
+ *	(nested EGRESSFW_CACHE_A_*). The table changes under the dump, which
+ *	resumes by hash bucket: an entry added or refreshed meanwhile may be
+ *	missed or shown twice (it is a view of a cache, not a snapshot).
  */
 enum egressfw_cmd {
 	EGRESSFW_CMD_UNSPEC,
@@ -94,8 +106,8 @@ enum egressfw_cmd {
 	EGRESSFW_CMD_GET_STATS,		/* global counters */
 	EGRESSFW_CMD_GET_CONFIG,
 	EGRESSFW_CMD_SET_CONFIG,	/* any subset of EGRESSFW_CFG_A_* */
-	EGRESSFW_CMD_GET_CACHE,		/* dump: learned addresses (not yet implemented) */
-	EGRESSFW_CMD_EVENT,		/* multicast only (not yet implemented) */
+	EGRESSFW_CMD_GET_CACHE,		/* dump: learned addresses */
+	EGRESSFW_CMD_EVENT,		/* multicast only: EGRESSFW_A_EVENT */
 	__EGRESSFW_CMD_MAX
 };
 #define EGRESSFW_CMD_MAX (__EGRESSFW_CMD_MAX - 1)
@@ -112,6 +124,7 @@ enum egressfw_attr {
 	EGRESSFW_A_CONFIG,		/* nested: EGRESSFW_CFG_A_* */
 	EGRESSFW_A_EVENT,		/* nested: EGRESSFW_EVENT_A_* */
 	EGRESSFW_A_PAD,
+	EGRESSFW_A_CACHE,		/* nested: EGRESSFW_CACHE_A_* */
 	__EGRESSFW_A_MAX
 };
 #define EGRESSFW_A_MAX (__EGRESSFW_A_MAX - 1)
@@ -132,8 +145,9 @@ enum egressfw_rule_attr {
 	EGRESSFW_RULE_A_SOURCE,		/* string: "file:line", for people (<= 255 bytes + NUL) */
 	EGRESSFW_RULE_A_ALLOWED,	/* u64, dump only: connections allowed by this rule */
 	EGRESSFW_RULE_A_LAST_HIT,	/* u64, dump only: seconds since the last one, or absent */
-	EGRESSFW_RULE_A_LEARNED,	/* u32, dump only: addresses currently learned for it */
+	EGRESSFW_RULE_A_LEARNED,	/* u32, dump only: learned (address, name) entries whose name it matches */
 	EGRESSFW_RULE_A_PAD,
+	EGRESSFW_RULE_A_ALLOWED_DNS,	/* u64, dump only: of ALLOWED, those allowed by a DNS-learned address */
 	__EGRESSFW_RULE_A_MAX
 };
 #define EGRESSFW_RULE_A_MAX (__EGRESSFW_RULE_A_MAX - 1)
@@ -147,6 +161,15 @@ enum egressfw_stats_attr {
 	EGRESSFW_STATS_A_ALLOWED_DNS,	/* u64 */
 	EGRESSFW_STATS_A_DENIED,	/* nested: u64 per enum egressfw_deny_reason, attr = reason + 1; attr 0 is padding */
 	EGRESSFW_STATS_A_PAD,
+	/* DNS learning (see "DNS learning" below) */
+	EGRESSFW_STATS_A_DNS_ANSWERS,	/* u64: answers parsed on flows to port 53 */
+	EGRESSFW_STATS_A_DNS_IGNORED,	/* u64: port-53 replies that were not a usable answer */
+	EGRESSFW_STATS_A_DNS_UNSOLICITED,/* u64: answers on no flow this host saw leave: not learned */
+	EGRESSFW_STATS_A_DNS_LEARNED,	/* u64: (address, name) entries created */
+	EGRESSFW_STATS_A_DNS_REFRESHED,	/* u64: entries whose expiry a new answer moved */
+	EGRESSFW_STATS_A_DNS_EVICTED,	/* u64: live entries pushed out by the table bound */
+	EGRESSFW_STATS_A_DNS_ENTRIES,	/* u32: entries in the table now */
+	EGRESSFW_STATS_A_EVENTS_SUPPRESSED,/* u64: deny events not sent (rate limit, no memory) */
 	__EGRESSFW_STATS_A_MAX
 };
 #define EGRESSFW_STATS_A_MAX (__EGRESSFW_STATS_A_MAX - 1)
@@ -158,6 +181,10 @@ enum egressfw_deny_reason {
 	EGRESSFW_DENY_MALFORMED,	/* a ClientHello that breaks the rules */
 	EGRESSFW_DENY_PENDING_OVERFLOW,	/* too many flows awaiting a ClientHello */
 	EGRESSFW_DENY_TIMEOUT,		/* ClientHello incomplete in time or over the bound */
+	EGRESSFW_DENY_STRICT,		/* strict mode: SNI allowed, address not learned for its rule */
+	EGRESSFW_DENY_QUIC,		/* UDP 443 while the QUIC policy is "deny" */
+	EGRESSFW_DENY_DNS_SERVER,	/* DNS to a server not in dns-servers */
+	EGRESSFW_DENY_ECH,		/* a ClientHello with ECH while the ECH policy is "deny" */
 	__EGRESSFW_DENY_MAX
 };
 
@@ -173,10 +200,70 @@ enum egressfw_cfg_attr {
 	EGRESSFW_CFG_A_HELLO_MAX,	/* u32: reassembly bound in bytes */
 	EGRESSFW_CFG_A_HELLO_TIMEOUT_MS,/* u32: time allowed for a ClientHello */
 	EGRESSFW_CFG_A_PENDING_MAX,	/* u32: flows awaiting a ClientHello, per namespace */
-	EGRESSFW_CFG_A_STRICT,		/* u8: SNI must also match a learned address (not yet implemented) */
+	EGRESSFW_CFG_A_STRICT,		/* u8: 1 = on TLS ports the address must also be learned for the SNI's rule */
+	EGRESSFW_CFG_A_DNS_TTL_MIN,	/* u32: seconds; shorter answer TTLs are raised to it (default 30) */
+	EGRESSFW_CFG_A_DNS_TTL_MAX,	/* u32: seconds; longer TTLs are cut to it (default 3600) */
+	EGRESSFW_CFG_A_DNS_GRACE,	/* u32: seconds an entry outlives its clamped TTL (default 60) */
+	EGRESSFW_CFG_A_DNS_MAX,		/* u32: learned entries per namespace (default 65536) */
+	EGRESSFW_CFG_A_QUIC,		/* u8: enum egressfw_quic */
+	EGRESSFW_CFG_A_DNS_SERVERS,	/* binary: struct egressfw_addr[], 0..16; empty = any server */
+	EGRESSFW_CFG_A_ECH,		/* u8: enum egressfw_ech */
 	__EGRESSFW_CFG_A_MAX
 };
 #define EGRESSFW_CFG_A_MAX (__EGRESSFW_CFG_A_MAX - 1)
+
+/*
+ * QUIC (UDP 443) carries its ClientHello encrypted with keys derived from
+ * the connection id, so the module does not read it: a QUIC flow is
+ * judged by its address alone.
+ */
+enum egressfw_quic {
+	EGRESSFW_QUIC_LIST,		/* allowed to CIDR / DNS-learned addresses of rules naming udp/443 */
+	EGRESSFW_QUIC_DENY,		/* always denied: browsers fall back to TCP */
+};
+
+/*
+ * Encrypted Client Hello hides the real server name in an encrypted inner
+ * hello; the outer one carries the provider's public name in its SNI.
+ * Real ECH and the GREASE ECH that Chrome sends on every connection look
+ * alike by design, so a policy can only apply to both.
+ */
+enum egressfw_ech {
+	EGRESSFW_ECH_OUTER,		/* judge by the outer SNI (default): GREASE ECH passes */
+	EGRESSFW_ECH_DENY,		/* deny every hello with ECH, GREASE too (breaks Chrome) */
+};
+
+/* An address in EGRESSFW_CFG_A_DNS_SERVERS. */
+struct egressfw_addr {
+	__u8 family;			/* 4 or 6 */
+	__u8 pad[3];
+	__u8 addr[16];			/* network byte order; 4 bytes used for IPv4 */
+};
+
+/*
+ * DNS learning. Replies on flows whose original direction went to UDP or
+ * TCP port 53 through this host (LOCAL_OUT, FORWARD; LOCAL_IN for the
+ * host's own queries) are parsed before they go on. For the question and
+ * every CNAME in its chain that some rule's pattern matches, each A/AAAA
+ * address is recorded with that name, for min(TTL along the chain)
+ * clamped to [DNS_TTL_MIN, DNS_TTL_MAX] plus DNS_GRACE. A SYN (or first
+ * UDP datagram) to a non-TLS guarded port is allowed when its destination
+ * has an unexpired entry whose name matches a rule covering that port;
+ * names are matched against the ruleset in force at that moment, so a
+ * reload keeps what was learned. Replies that are not on such a flow are
+ * counted as unsolicited and ignored.
+ */
+enum egressfw_cache_attr {
+	EGRESSFW_CACHE_A_UNSPEC,
+	EGRESSFW_CACHE_A_FAMILY,	/* u8: 4 or 6 */
+	EGRESSFW_CACHE_A_ADDR,		/* binary: 4 or 16 bytes */
+	EGRESSFW_CACHE_A_NAME,		/* string: the name it was learned for */
+	EGRESSFW_CACHE_A_EXPIRES,	/* u32: seconds left (grace included) */
+	EGRESSFW_CACHE_A_TTL,		/* u32: the clamped TTL it was given, in seconds */
+	EGRESSFW_CACHE_A_RULE,		/* u32: first rule whose pattern matches the name; absent if none */
+	__EGRESSFW_CACHE_A_MAX
+};
+#define EGRESSFW_CACHE_A_MAX (__EGRESSFW_CACHE_A_MAX - 1)
 
 enum egressfw_event_attr {
 	EGRESSFW_EVENT_A_UNSPEC,
@@ -190,6 +277,7 @@ enum egressfw_event_attr {
 	EGRESSFW_EVENT_A_REASON,	/* u8: enum egressfw_deny_reason */
 	EGRESSFW_EVENT_A_AUDIT,		/* flag: would have been denied */
 	EGRESSFW_EVENT_A_PAD,
+	EGRESSFW_EVENT_A_RULE,		/* u32: the rule the name matched, if one did (strict, quic) */
 	__EGRESSFW_EVENT_A_MAX
 };
 #define EGRESSFW_EVENT_A_MAX (__EGRESSFW_EVENT_A_MAX - 1)

@@ -36,11 +36,6 @@ fast_fail() {
 	fi
 }
 
-# fw_stat NAME: a counter from /proc/net/egressfw/stats of the firewall's netns.
-fw_stat() {
-	in_ns "$NS_FW" awk -v k="$1" '$1 == k { print $2 }' /proc/net/egressfw/stats
-}
-
 # rule_allowed PATTERN: the allowed-connections column of PATTERN's rule.
 rule_allowed() {
 	in_ns "$NS_FW" awk -v p="$1" '$6 == p { print $2 }' /proc/net/egressfw/rules
@@ -166,7 +161,18 @@ if command -v chromium >/dev/null 2>&1; then
 			--host-resolver-rules="MAP $1 $SERVER_IP4" \
 			--dump-dom "https://$1/"
 	}
-	expect "gateway: chromium allowed.test" 0 's_server' chrome allowed.test
+	# Chrome sends GREASE ECH on every connection: judged by its SNI.
+	expect "gateway: chromium allowed.test (GREASE ECH passes)" 0 's_server' chrome allowed.test
+	expect "gateway: set ech deny" 0 '' in_ns "$NS_FW" "$EGRESSCTL" set ech deny
+	run_cmd chrome allowed.test
+	if grep -q 's_server' <<<"$out" || ! grep -q 'ERR_CONNECTION_RESET' <<<"$out" ||
+	   [ "$(fw_stat denied_ech)" -lt 1 ]; then
+		printf '%s\n' "$out" | tail -n 5 | sed 's/^/#   /'
+		ktap_not_ok "gateway: ech deny resets chromium (its GREASE ECH)"
+	else
+		ktap_ok "gateway: ech deny resets chromium (its GREASE ECH)"
+	fi
+	expect "gateway: set ech outer" 0 '' in_ns "$NS_FW" "$EGRESSCTL" set ech outer
 	run_cmd chrome denied.test
 	if grep -q 's_server' <<<"$out" || ! grep -q 'ERR_CONNECTION_RESET' <<<"$out"; then
 		printf '%s\n' "$out" | tail -n 5 | sed 's/^/#   /'

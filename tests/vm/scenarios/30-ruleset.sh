@@ -16,10 +16,6 @@ peers=$EFW_REPO/tests/peers
 lists=$EFW_REPO/tests/vm/lists
 make_cert sni allowed.test other.test || bail "cannot make a certificate"
 
-fw_stat() {
-	in_ns "$NS_FW" awk -v k="$1" '$1 == k { print $2 }' /proc/net/egressfw/stats
-}
-
 py_tls() {	# NAME: python's verdict on a TLS connection to NAME
 	in_ns "$NS_CLIENT" python3 "$peers/tls_split_client.py" "$SERVER_IP4" 443 "$1"
 }
