@@ -543,17 +543,20 @@ static int fill_table(struct efw_matcher *m, const struct efw_rule_spec *rules,
 		nm->nbuckets += nm->nbuckets / 8 + 1;
 	}
 
+	/*
+	 * Entries and control words in one table, entries first (64-byte
+	 * aligned), so that both lie in its huge pages, if any. Zeroed:
+	 * keys are compared a word at a time, padding included.
+	 */
 	ret = -ENOMEM;
-	nm->ctrl = efw_match_alloc(m, (size_t)nm->nbuckets * sizeof(*nm->ctrl),
-				   false);
-	/* Zeroed: keys are compared a word at a time, padding included. */
-	nm->nodes_mem = efw_match_alloc(m, (size_t)nm->nbuckets * 4 *
-					   sizeof(*nm->nodes) + 63, true);
-	if (!nm->ctrl || !nm->nodes_mem)
+	nm->nodes_mem = efw_match_alloc_table(m, (size_t)nm->nbuckets *
+			(4 * sizeof(*nm->nodes) + sizeof(*nm->ctrl)) + 63);
+	if (!nm->nodes_mem)
 		goto out;
-	memcpy(nm->ctrl, ctrl, (size_t)nm->nbuckets * sizeof(*ctrl));
 	nm->nodes = (struct efw_node *)(((uintptr_t)nm->nodes_mem + 63) &
 					~(uintptr_t)63);
+	nm->ctrl = (u64 *)(nm->nodes + 4 * (size_t)nm->nbuckets);
+	memcpy(nm->ctrl, ctrl, (size_t)nm->nbuckets * sizeof(*ctrl));
 
 	for (slot = 0; slot < 4 * nm->nbuckets; slot++) {
 		struct efw_node *nd = &nm->nodes[slot];
@@ -1032,7 +1035,6 @@ void efw_names_free(struct efw_names *nm)
 	efw_free(nm->gidx);
 	efw_free(nm->arena);
 	efw_free(nm->nodes_mem);
-	efw_free(nm->ctrl);
 }
 
 /*
