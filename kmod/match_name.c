@@ -1085,7 +1085,7 @@ struct lookup {
 /* A suffix of the query probed for, then one whose tag is in the table. */
 struct cand {
 	u32 b1, b2;	/* its buckets */
-	u32 slot;	/* then: its node, or EFW_NONE */
+	u32 slot;	/* then: its first tag hit; then its node, or EFW_NONE */
 	u16 tag;
 	u8 start;	/* where it begins in the query */
 	u8 labels;	/* labels of the query left of it */
@@ -1252,7 +1252,10 @@ static bool flush(struct lookup *lk, struct cand *c, u32 nc)
 	for (i = 0; i < nc; i++) {
 		u32 r;
 
-		c[i].slot = find_node(lk, &c[i]);
+		/* Almost always the entry sift() prefetched; else, search. */
+		nd = &nm->nodes[c[i].slot];
+		if (!key_is(nm, nd, lk->q + c[i].start, lk->len - c[i].start))
+			c[i].slot = find_node(lk, &c[i]);
 		if (c[i].slot == EFW_NONE)
 			continue;
 		nd = &nm->nodes[c[i].slot];
@@ -1335,8 +1338,8 @@ static u32 canon(const char *name, u32 len, char *buf, u8 *st)
 
 /*
  * Of the probes c[0, @np), whose control words were prefetched, keep (in
- * place, in order) those whose tag is in either bucket and prefetch the
- * entry of each one's first tag hit; returns how many were kept. No branch
+ * place, in order) those whose tag is in either bucket, with the slot of
+ * the first tag hit, and prefetch that entry; returns how many were kept. No branch
  * depends on the control words, so a probe whose word is still on its way
  * from memory never holds back the next one's.
  */
@@ -1350,7 +1353,8 @@ static u32 sift(const struct efw_names *nm, struct cand *c, u32 np)
 		u32 slot1 = 4 * c[i].b1 + (u32)__builtin_ctzll(hit1 | 1ULL << 63) / 16;
 		u32 slot2 = 4 * c[i].b2 + (u32)__builtin_ctzll(hit2 | 1ULL << 63) / 16;
 
-		__builtin_prefetch(&nm->nodes[hit1 ? slot1 : slot2]);
+		c[i].slot = hit1 ? slot1 : slot2;
+		__builtin_prefetch(&nm->nodes[c[i].slot]);
 		c[nc] = c[i];
 		nc += (hit1 | hit2) != 0;
 	}
