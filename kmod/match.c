@@ -23,6 +23,26 @@ void *efw_match_alloc(struct efw_matcher *m, size_t size, bool zero)
 	return p;
 }
 
+/*
+ * Tables of at least this size get huge pages: rounding them up to whole
+ * huge pages (vmalloc_huge() does, and the rounded size is what is
+ * accounted) wastes at most 1/8 of them.
+ */
+#define EFW_TABLE_HUGE (8 * EFW_HUGE_PAGE)
+
+void *efw_match_alloc_table(struct efw_matcher *m, size_t size)
+{
+	void *p;
+
+	if (size < EFW_TABLE_HUGE)
+		return efw_match_alloc(m, size, true);
+	size = (size + EFW_HUGE_PAGE - 1) & ~(size_t)(EFW_HUGE_PAGE - 1);
+	p = efw_alloc_huge(size);
+	if (p)
+		m->mem += size;
+	return p;
+}
+
 /* Multiply-shift range reduction: [0, 2^32) onto [0, n) without division. */
 static inline u32 reduce(u32 h, u32 n)
 {

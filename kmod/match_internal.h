@@ -109,7 +109,7 @@ struct efw_glob_ent {
 struct efw_names {
 	u64 *ctrl;		/* per bucket: 4 16-bit tags, slot i in bits 16i.. */
 	struct efw_node *nodes;	/* 4 per bucket, 64-byte aligned */
-	void *nodes_mem;	/* the allocation nodes lies in */
+	void *nodes_mem;	/* the allocation nodes and ctrl lie in */
 	u32 nbuckets;		/* any value >= 1, reduced by multiply-shift */
 	u32 max_labels;		/* most labels in any key: longer suffixes can't hit */
 	u64 lab_mask;		/* bit min(l, 63): some key has l labels */
@@ -161,6 +161,8 @@ struct efw_matcher {
 
 /* Allocation that is accounted in m->mem; efw_free() as usual. */
 void *efw_match_alloc(struct efw_matcher *m, size_t size, bool zero);
+/* The same, zeroed, for a table read at random (huge pages when big). */
+void *efw_match_alloc_table(struct efw_matcher *m, size_t size);
 
 /* Build the name side from the EXACT/WILDCARD/GLOB rules (already checked). */
 int efw_names_build(struct efw_matcher *m, const struct efw_rule_spec *rules,

@@ -36,8 +36,11 @@
  * stay cached; a probe that misses (most do) reads nothing else, a false
  * tag match is about a 1 in 9000 event. A suffix that is a node costs one memory
  * access, its entry, whose line holds everything needed when its first
- * rule covers the port. The entries of all the suffixes found are
- * prefetched before any is examined, so their misses overlap.
+ * rule covers the port. A lookup works in stages, each over all the
+ * suffixes of the name: hash them all and prefetch their control words,
+ * then test the tags and prefetch the entries found, then examine those;
+ * no branch waits on memory inside a stage, so the misses of a stage
+ * overlap instead of queueing up one behind the other.
  *
  * Chains are linked through the per-rule next index in ascending rule id,
  * so for efw_match_name() the first rule that covers the port is the
@@ -70,7 +73,7 @@
  */
 #include "match_internal.h"
 
-/* Suffixes found in the table, prefetched before they are examined. */
+/* Suffixes probed together: their memory reads overlap. */
 #define EFW_BATCH 8
 /* Nodes with at most this many globs just scan them. */
 #define EFW_GLOB_CHAIN 4
@@ -540,17 +543,20 @@ static int fill_table(struct efw_matcher *m, const struct efw_rule_spec *rules,
 		nm->nbuckets += nm->nbuckets / 8 + 1;
 	}
 
+	/*
+	 * Entries and control words in one table, entries first (64-byte
+	 * aligned), so that both lie in its huge pages, if any. Zeroed:
+	 * keys are compared a word at a time, padding included.
+	 */
 	ret = -ENOMEM;
-	nm->ctrl = efw_match_alloc(m, (size_t)nm->nbuckets * sizeof(*nm->ctrl),
-				   false);
-	/* Zeroed: keys are compared a word at a time, padding included. */
-	nm->nodes_mem = efw_match_alloc(m, (size_t)nm->nbuckets * 4 *
-					   sizeof(*nm->nodes) + 63, true);
-	if (!nm->ctrl || !nm->nodes_mem)
+	nm->nodes_mem = efw_match_alloc_table(m, (size_t)nm->nbuckets *
+			(4 * sizeof(*nm->nodes) + sizeof(*nm->ctrl)) + 63);
+	if (!nm->nodes_mem)
 		goto out;
-	memcpy(nm->ctrl, ctrl, (size_t)nm->nbuckets * sizeof(*ctrl));
 	nm->nodes = (struct efw_node *)(((uintptr_t)nm->nodes_mem + 63) &
 					~(uintptr_t)63);
+	nm->ctrl = (u64 *)(nm->nodes + 4 * (size_t)nm->nbuckets);
+	memcpy(nm->ctrl, ctrl, (size_t)nm->nbuckets * sizeof(*ctrl));
 
 	for (slot = 0; slot < 4 * nm->nbuckets; slot++) {
 		struct efw_node *nd = &nm->nodes[slot];
@@ -1029,7 +1035,6 @@ void efw_names_free(struct efw_names *nm)
 	efw_free(nm->gidx);
 	efw_free(nm->arena);
 	efw_free(nm->nodes_mem);
-	efw_free(nm->ctrl);
 }
 
 /*
@@ -1077,10 +1082,10 @@ struct lookup {
 	int ret;
 };
 
-/* A suffix of the query whose tag is in the table. */
+/* A suffix of the query probed for, then one whose tag is in the table. */
 struct cand {
 	u32 b1, b2;	/* its buckets */
-	u32 slot;	/* then: its node, or EFW_NONE */
+	u32 slot;	/* then: its first tag hit; then its node, or EFW_NONE */
 	u16 tag;
 	u8 start;	/* where it begins in the query */
 	u8 labels;	/* labels of the query left of it */
@@ -1247,7 +1252,10 @@ static bool flush(struct lookup *lk, struct cand *c, u32 nc)
 	for (i = 0; i < nc; i++) {
 		u32 r;
 
-		c[i].slot = find_node(lk, &c[i]);
+		/* Almost always the entry sift() prefetched; else, search. */
+		nd = &nm->nodes[c[i].slot];
+		if (!key_is(nm, nd, lk->q + c[i].start, lk->len - c[i].start))
+			c[i].slot = find_node(lk, &c[i]);
 		if (c[i].slot == EFW_NONE)
 			continue;
 		nd = &nm->nodes[c[i].slot];
@@ -1328,6 +1336,31 @@ static u32 canon(const char *name, u32 len, char *buf, u8 *st)
 	return bad ? 0 : nl;
 }
 
+/*
+ * Of the probes c[0, @np), whose control words were prefetched, keep (in
+ * place, in order) those whose tag is in either bucket, with the slot of
+ * the first tag hit, and prefetch that entry; returns how many were kept. No branch
+ * depends on the control words, so a probe whose word is still on its way
+ * from memory never holds back the next one's.
+ */
+static u32 sift(const struct efw_names *nm, struct cand *c, u32 np)
+{
+	u32 i, nc = 0;
+
+	for (i = 0; i < np; i++) {
+		u64 hit1 = tag_hits(nm->ctrl[c[i].b1], c[i].tag);
+		u64 hit2 = tag_hits(nm->ctrl[c[i].b2], c[i].tag);
+		u32 slot1 = 4 * c[i].b1 + (u32)__builtin_ctzll(hit1 | 1ULL << 63) / 16;
+		u32 slot2 = 4 * c[i].b2 + (u32)__builtin_ctzll(hit2 | 1ULL << 63) / 16;
+
+		c[i].slot = hit1 ? slot1 : slot2;
+		__builtin_prefetch(&nm->nodes[c[i].slot]);
+		c[nc] = c[i];
+		nc += (hit1 | hit2) != 0;
+	}
+	return nc;
+}
+
 /* Returns false if the lookup was stopped by the visitor. */
 static bool lookup(struct lookup *lk, const char *name, size_t len)
 {
@@ -1335,7 +1368,7 @@ static bool lookup(struct lookup *lk, const char *name, size_t len)
 	char buf[EFW_QBUF];
 	u8 st[EFW_LABELS_MAX];
 	struct cand c[EFW_BATCH];
-	u32 nl, k, end, depth, nc = 0;
+	u32 nl, k, end, depth, np = 0;
 	u64 h;
 
 	if (!nm->max_labels || !name)
@@ -1352,45 +1385,37 @@ static bool lookup(struct lookup *lk, const char *name, size_t len)
 	lk->len = (u32)len;
 
 	/*
-	 * Right to left, one label at a time: hash the suffix seen so far;
-	 * if some node has its label count, look its tag up in the control
-	 * words of its two buckets and prefetch the entry of a tag found.
+	 * Right to left, one label at a time: hash the suffix seen so far
+	 * and, if some node has its label count, note its two buckets and
+	 * tag and prefetch both control words. Only then (sift) are the tags
+	 * looked at, and only then (flush) the entries found: each stage's
+	 * memory reads are all in flight together.
 	 */
 	h = nm->seed;
 	end = (u32)len;
 	for (k = nl, depth = 1; k-- > 0 && depth <= nm->max_labels; depth++) {
-		u32 s = st[k], b1, b2;
-		u64 f, hit1, hit2;
-		u16 tag;
+		u32 s = st[k];
+		u64 f;
 
 		h = (h + bytes_hash(buf + s, end - s, nm->mul)) * nm->mul2;
 		end = s - 1;
 		if (!(nm->lab_mask >> (depth < 63 ? depth : 63) & 1))
 			continue;
 		f = hash_fin(h);
-		b1 = bucket1(nm, f);
-		b2 = bucket2(nm, f);
-		tag = tag_of(f);
-		hit1 = tag_hits(nm->ctrl[b1], tag);
-		hit2 = tag_hits(nm->ctrl[b2], tag);
-		if (!(hit1 | hit2))
-			continue;
-		__builtin_prefetch(hit1 ?
-			&nm->nodes[4 * b1 + (u32)__builtin_ctzll(hit1) / 16] :
-			&nm->nodes[4 * b2 + (u32)__builtin_ctzll(hit2) / 16]);
-		if (nc == EFW_BATCH) {
-			if (flush(lk, c, nc))
+		c[np].b1 = bucket1(nm, f);
+		c[np].b2 = bucket2(nm, f);
+		c[np].tag = tag_of(f);
+		c[np].start = (u8)s;
+		c[np].labels = (u8)k;
+		__builtin_prefetch(&nm->ctrl[c[np].b1]);
+		__builtin_prefetch(&nm->ctrl[c[np].b2]);
+		if (++np == EFW_BATCH) {
+			if (flush(lk, c, sift(nm, c, np)))
 				return false;
-			nc = 0;
+			np = 0;
 		}
-		c[nc].b1 = b1;
-		c[nc].b2 = b2;
-		c[nc].tag = tag;
-		c[nc].start = (u8)s;
-		c[nc].labels = (u8)k;
-		nc++;
 	}
-	return !flush(lk, c, nc);
+	return !flush(lk, c, sift(nm, c, np));
 }
 
 s32 efw_match_name(const struct efw_matcher *m, const char *name, size_t len,

@@ -18,6 +18,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/sort.h>
 #include <linux/random.h>
 
@@ -27,6 +28,16 @@
 #define efw_free(ptr) kvfree(ptr)
 #define efw_sort(base, num, size, cmp) sort(base, num, size, cmp, NULL)
 #define efw_random_u32() get_random_u32()
+
+/*
+ * A big table read at random on the packet path (the matcher's node table,
+ * 64 MiB at a million rules), zeroed, @size a multiple of EFW_HUGE_PAGE.
+ * vmalloc_huge() maps it with 2 MiB pages where it can (and falls back to
+ * small pages), so that its reads miss the TLB far less often; kvmalloc()
+ * would vmalloc it with small pages. efw_free() frees it.
+ */
+#define EFW_HUGE_PAGE PMD_SIZE
+#define efw_alloc_huge(size) vmalloc_huge(size, GFP_KERNEL | __GFP_ZERO)
 #else
 #include <stdint.h>
 #include <stddef.h>
@@ -35,6 +46,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <sys/random.h>
+#include <sys/mman.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -56,6 +68,20 @@ static inline u32 efw_random_u32(void)
 	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
 		v = 0x9e3779b9;
 	return v;
+}
+
+/* The same with transparent huge pages, which must be asked for. */
+#define EFW_HUGE_PAGE (2UL << 20)
+static inline void *efw_alloc_huge(size_t size)
+{
+	void *p = aligned_alloc(EFW_HUGE_PAGE, size);
+
+	if (!p)
+		return NULL;
+	/* Only a hint: without huge pages the table works all the same. */
+	madvise(p, size, MADV_HUGEPAGE);
+	memset(p, 0, size);
+	return p;
 }
 #endif
 

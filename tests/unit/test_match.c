@@ -1019,4 +1019,50 @@ TEST(memory_accounting)
 	efw_matcher_free(m);
 }
 
+/*
+ * Enough rules for a node table past the huge-page threshold (16 MiB):
+ * the huge-page allocation is zeroed, fully used and accounted, rounded
+ * up to whole 2 MiB pages.
+ */
+TEST(huge_table)
+{
+	const u32 n = 300000;
+	static const struct efw_port_range p443 = { EFW_PROTO_TCP, 443, 443 };
+	struct efw_pattern *p = calloc(n, sizeof(*p));
+	struct efw_rule_spec *sp = calloc(n, sizeof(*sp));
+	struct efw_matcher *m;
+	char name[64];
+	int err = 0;
+	u32 i;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, sp);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%shost%u.zone%u.example.org",
+			 i % 5 ? "" : "*.", i, i % 1000);
+		p[i].kind = i % 5 ? EFW_KIND_EXACT : EFW_KIND_WILDCARD;
+		p[i].name_len = strlen(name);
+		memcpy(p[i].name, name, p[i].name_len + 1);
+		sp[i].pattern = &p[i];
+		sp[i].ports = &p443;
+		sp[i].n_ports = 1;
+	}
+	m = efw_matcher_build(sp, n, &err);
+	ASSERT_NE(NULL, m) TH_LOG("build failed: %d", err);
+	/* 64-byte entries for 300k nodes at most 90% full: over 16 MiB. */
+	EXPECT_LE((size_t)n * 64, efw_matcher_memory(m));
+	EXPECT_GE((size_t)n * 128, efw_matcher_memory(m));
+	for (i = 0; i < n; i += 997) {
+		snprintf(name, sizeof(name), "%shost%u.zone%u.example.org",
+			 i % 5 ? "" : "a.b.", i, i % 1000);
+		EXPECT_EQ((int)i, q(m, name, "tcp/443")) TH_LOG("%s", name);
+		snprintf(name, sizeof(name), "host%u.zone%u.example.org", i,
+			 (i + 1) % 1000);
+		EXPECT_EQ(-1, q(m, name, "tcp/443")) TH_LOG("%s", name);
+	}
+	efw_matcher_free(m);
+	free(sp);
+	free(p);
+}
+
 TEST_HARNESS_MAIN
