@@ -247,10 +247,18 @@ static bool check_section(const u8 *msg, size_t len, size_t *off,
 	for (i = 0; i < count; i++) {
 		if (!read_rr(msg, len, *off, &rr))
 			return false;
-		if (walk_name(msg, len, rr.owner, &chk) < 0)
-			return false;
-		if (answer && (is_addr(&rr) || is_cname(&rr)) && chk.odd)
-			return false;
+		/*
+		 * An owner that is just a pointer to the question is the
+		 * question, which was walked (and found not odd) already:
+		 * the usual case, worth skipping the walk for.
+		 */
+		if (!(rr.owner + 1 < len && msg[rr.owner] == (0xc0 | (DNS_HDR_LEN >> 8)) &&
+		      msg[rr.owner + 1] == DNS_HDR_LEN)) {
+			if (walk_name(msg, len, rr.owner, &chk) < 0)
+				return false;
+			if (answer && (is_addr(&rr) || is_cname(&rr)) && chk.odd)
+				return false;
+		}
 		if (answer && is_cname(&rr)) {
 			wire = walk_name(msg, len, rr.rdata, &chk);
 			if (wire < 0 || wire != rr.rdlen || chk.odd)
@@ -264,14 +272,34 @@ static bool check_section(const u8 *msg, size_t len, size_t *off,
 	return true;
 }
 
+/*
+ * Is the name at @off chain name @k, which was read at offset @offs[k]?
+ * Compressors point the owner of every answer record at the question (or
+ * at the CNAME target it continues), so the common case is a pointer to
+ * that very spot, which needs no walk. The pointer must point back, as
+ * walk_name() requires: otherwise the walk decides.
+ */
+static bool is_chain_name(const u8 *msg, size_t len, size_t off,
+			  const struct efw_dns_result *res, const size_t *offs,
+			  unsigned int k)
+{
+	size_t at = offs[k];
+
+	if (off == at ||
+	    (at < off && off + 1 < len && (msg[off] & 0xc0) == 0xc0 &&
+	     (((size_t)(msg[off] & 0x3f) << 8) | msg[off + 1]) == at))
+		return true;
+	return name_is(msg, len, off, res->names[k], res->name_len[k]);
+}
+
 /* Is the name at @off already in the chain? */
 static bool in_chain(const u8 *msg, size_t len, size_t off,
-		     const struct efw_dns_result *res)
+		     const struct efw_dns_result *res, const size_t *offs)
 {
 	unsigned int k;
 
 	for (k = 0; k < res->n_names; k++)
-		if (name_is(msg, len, off, res->names[k], res->name_len[k]))
+		if (is_chain_name(msg, len, off, res, offs, k))
 			return true;
 	return false;
 }
@@ -287,7 +315,8 @@ static bool in_chain(const u8 *msg, size_t len, size_t off,
  * Returns the lowest TTL of the CNAMEs used (~0 if none).
  */
 static u32 follow_chain(const u8 *msg, size_t len, size_t start,
-			unsigned int count, struct efw_dns_result *res)
+			unsigned int count, struct efw_dns_result *res,
+			size_t *offs)
 {
 	u32 min_ttl = ~0U;
 	bool again = true;
@@ -307,12 +336,11 @@ static u32 follow_chain(const u8 *msg, size_t len, size_t start,
 				return min_ttl; /* cannot happen: checked */
 			if (!is_cname(&rr))
 				continue;
-			if (!name_is(msg, len, rr.owner, res->names[tail],
-				     res->name_len[tail])) {
+			if (!is_chain_name(msg, len, rr.owner, res, offs, tail)) {
 				missed = true;
 				continue;
 			}
-			if (in_chain(msg, len, rr.rdata, res)) {
+			if (in_chain(msg, len, rr.rdata, res, offs)) {
 				res->flags |= EFW_DNS_F_CHAIN_LOOP;
 				return min_ttl;
 			}
@@ -324,6 +352,7 @@ static u32 follow_chain(const u8 *msg, size_t len, size_t start,
 			if (walk_name(msg, len, rr.rdata, &t) < 0)
 				return min_ttl; /* cannot happen: checked */
 			res->name_len[res->n_names] = t.len;
+			offs[res->n_names] = rr.rdata;
 			res->n_names++;
 			if (rr_ttl(&rr) < min_ttl)
 				min_ttl = rr_ttl(&rr);
@@ -341,9 +370,13 @@ static bool add_addr(struct efw_dns_result *res, const u8 *rdata,
 	u8 family = rdlen == 4 ? 4 : 6;
 	unsigned int i;
 
+	/* Quadratic, but over at most EFW_DNS_MAX_ADDRS: keep it cheap. */
 	for (i = 0; i < res->n_addrs; i++) {
+		const u8 *a = res->addrs[i].addr;
+
 		if (res->addrs[i].family == family &&
-		    !memcmp(res->addrs[i].addr, rdata, rdlen))
+		    efw_get_be32(a) == efw_get_be32(rdata) &&
+		    (family == 4 || !memcmp(a + 4, rdata + 4, 12)))
 			return true;
 	}
 	if (res->n_addrs == EFW_DNS_MAX_ADDRS) {
@@ -369,7 +402,8 @@ static bool add_addr(struct efw_dns_result *res, const u8 *rdata,
  * with its lowest TTL; a dropped one does not count).
  */
 static u32 collect_addrs(const u8 *msg, size_t len, size_t start,
-			 unsigned int count, struct efw_dns_result *res)
+			 unsigned int count, struct efw_dns_result *res,
+			 const size_t *offs)
 {
 	u8 tail = res->n_names - 1;
 	u32 min_ttl = ~0U;
@@ -381,8 +415,7 @@ static u32 collect_addrs(const u8 *msg, size_t len, size_t start,
 		if (!read_rr(msg, len, off, &rr))
 			break;
 		if (!is_addr(&rr) ||
-		    !name_is(msg, len, rr.owner, res->names[tail],
-			     res->name_len[tail]))
+		    !is_chain_name(msg, len, rr.owner, res, offs, tail))
 			continue;
 		/* A dropped address is not learned: its TTL does not matter. */
 		if (add_addr(res, msg + rr.rdata, rr.rdlen) &&
@@ -409,6 +442,7 @@ enum efw_dns_status efw_dns_parse(const u8 *msg, size_t len,
 				  struct efw_dns_result *res)
 {
 	struct dns_name q = { .buf = res->names[0] };
+	size_t offs[EFW_DNS_MAX_NAMES];	/* where each chain name was read */
 	unsigned int qd, an, ns, ar;
 	u32 chain_ttl, addr_ttl;
 	size_t off, answers;
@@ -453,10 +487,11 @@ enum efw_dns_status efw_dns_parse(const u8 *msg, size_t len,
 
 	res->name_len[0] = q.len;
 	res->n_names = 1;
-	chain_ttl = follow_chain(msg, len, answers, an, res);
+	offs[0] = DNS_HDR_LEN;
+	chain_ttl = follow_chain(msg, len, answers, an, res, offs);
 	if (res->flags & (EFW_DNS_F_CHAIN_CUT | EFW_DNS_F_CHAIN_LOOP))
 		return EFW_DNS_OK;	/* no end to the chain: fail closed */
-	addr_ttl = collect_addrs(msg, len, answers, an, res);
+	addr_ttl = collect_addrs(msg, len, answers, an, res, offs);
 	if (res->n_addrs)
 		res->min_ttl = chain_ttl < addr_ttl ? chain_ttl : addr_ttl;
 	return EFW_DNS_OK;
