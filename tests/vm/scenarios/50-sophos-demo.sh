@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 420
 #
 # The demo (tests/vm/demo/sophos.sh) is also a test: lists/sophos.list
-# on a gateway lets central.sophos.com through, resets example.com, and
-# credits the hit to the right line of the list.
+# on a gateway lets central.sophos.com through by SNI and ssh to
+# x.apu.sophos.com by DNS-learned address, resets example.com and an
+# unlisted ssh host, and credits the hits to the right lines of the list.
 exec "$(dirname "$0")/../demo/sophos.sh"

@@ -20,16 +20,6 @@ peers=$EFW_REPO/tests/peers
 list=$EFW_REPO/tests/vm/lists/dns.list
 ctl() { in_ns "$NS_FW" "$EGRESSCTL" "$@"; }
 
-# A resolver namespace behind the firewall namespace: r0 10.0.3.2 fd00:3::2.
-add_resolver() {
-	local via=$1
-	add_ns NS_RESOLVER resolver || bail "cannot make the resolver namespace"
-	link_ns "$via" r1 10.0.3.1/24 fd00:3::1/64 "$NS_RESOLVER" r0 10.0.3.2/24 fd00:3::2/64 &&
-	default_route "$NS_RESOLVER" 10.0.3.1 fd00:3::1 ||
-		bail "cannot link the resolver"
-	RESOLVER4=10.0.3.2
-}
-
 # The zone: ssh hosts below *.apu.sophos.com, CNAME chains into and out
 # of listed names, a short-TTL name, many addresses for one name (TCP).
 write_zone() {
@@ -61,51 +51,7 @@ write_zone() {
 
 start_resolver() {
 	write_zone
-	bg_in "$NS_RESOLVER" dnsmasq dnsmasq --keep-in-foreground --conf-file="$efw_tmp/dnsmasq.conf" \
-		--listen-address=10.0.3.2 --listen-address=fd00:3::2 --bind-interfaces \
-		--user=root --pid-file= --log-facility=-
-	wait_for_port "$NS_RESOLVER" 53 udp || bail "dnsmasq did not start"
-}
-
-# resolv_conf NS SERVER: NS's processes resolve through SERVER
-# (ip netns exec bind-mounts /etc/netns/NS/resolv.conf).
-resolv_conf() {
-	mkdir -p "/etc/netns/$1"
-	printf 'nameserver %s\noptions timeout:2 attempts:2\n' "$2" >"/etc/netns/$1/resolv.conf"
-	on_cleanup "rm -rf /etc/netns/$1"
-}
-
-start_sshd() {
-	[ -f "$efw_tmp/host_key" ] ||
-	{ ssh-keygen -q -t ed25519 -N '' -f "$efw_tmp/host_key" &&
-	  ssh-keygen -q -t ed25519 -N '' -f "$efw_tmp/client_key"; } ||
-		bail "ssh-keygen failed"
-	cp "$efw_tmp/client_key.pub" "$efw_tmp/authorized_keys"
-	mkdir -p /run/sshd
-	cat >"$efw_tmp/sshd_config" <<EOC
-Port 22
-ListenAddress 0.0.0.0
-ListenAddress ::
-HostKey $efw_tmp/host_key
-AuthorizedKeysFile $efw_tmp/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-PidFile none
-UseDNS no
-EOC
-	bg_in "$NS_SERVER" sshd /usr/sbin/sshd -D -e -f "$efw_tmp/sshd_config"
-}
-
-# ssh_to NAME [REMOTE COMMAND]: a full ssh login by name, running `echo ok`.
-ssh_to() {
-	local host=$1
-	shift
-	in_ns "$NS_CLIENT" timeout 40 ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null -o ConnectTimeout=20 -o LogLevel=ERROR \
-		-i "$efw_tmp/client_key" "root@$host" "${@:-echo ok}"
+	start_dnsmasq "$efw_tmp/dnsmasq.conf"
 }
 
 # fast_refused DESC CMD...: CMD fails within 5 s with a reset, not a timeout.

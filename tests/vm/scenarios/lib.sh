@@ -176,6 +176,70 @@ setup_host() {
 	SERVER_IP4=10.0.2.2 SERVER_IP6=fd00:2::2
 }
 
+# add_resolver NS: a resolver namespace NS_RESOLVER linked to NS
+# (r1 10.0.3.1 fd00:3::1 -- r0 10.0.3.2 fd00:3::2), routed through it, so
+# its answers pass NS on their way to the clients. Sets RESOLVER4.
+add_resolver() {
+	add_ns NS_RESOLVER resolver || bail "cannot make the resolver namespace"
+	link_ns "$1" r1 10.0.3.1/24 fd00:3::1/64 "$NS_RESOLVER" r0 10.0.3.2/24 fd00:3::2/64 &&
+	default_route "$NS_RESOLVER" 10.0.3.1 fd00:3::1 ||
+		bail "cannot link the resolver"
+	RESOLVER4=10.0.3.2
+}
+
+# start_dnsmasq CONF: dnsmasq in NS_RESOLVER with the zone in CONF (a
+# dnsmasq configuration: host-record=, cname=, ...); waits until it listens.
+start_dnsmasq() {
+	bg_in "$NS_RESOLVER" dnsmasq dnsmasq --keep-in-foreground --conf-file="$1" \
+		--listen-address=10.0.3.2 --listen-address=fd00:3::2 --bind-interfaces \
+		--user=root --pid-file= --log-facility=-
+	wait_for_port "$NS_RESOLVER" 53 udp || bail "dnsmasq did not start"
+}
+
+# resolv_conf NS SERVER: NS's processes resolve through SERVER
+# (ip netns exec bind-mounts /etc/netns/NS/resolv.conf).
+resolv_conf() {
+	mkdir -p "/etc/netns/$1"
+	printf 'nameserver %s\noptions timeout:2 attempts:2\n' "$2" >"/etc/netns/$1/resolv.conf"
+	on_cleanup "rm -rf /etc/netns/$1"
+}
+
+# start_sshd: a real sshd on port 22 of NS_SERVER (every address) that
+# lets root in with the key $efw_tmp/client_key. Does not wait.
+start_sshd() {
+	[ -f "$efw_tmp/host_key" ] ||
+	{ ssh-keygen -q -t ed25519 -N '' -f "$efw_tmp/host_key" &&
+	  ssh-keygen -q -t ed25519 -N '' -f "$efw_tmp/client_key"; } ||
+		bail "ssh-keygen failed"
+	cp "$efw_tmp/client_key.pub" "$efw_tmp/authorized_keys"
+	mkdir -p /run/sshd
+	cat >"$efw_tmp/sshd_config" <<EOC
+Port 22
+ListenAddress 0.0.0.0
+ListenAddress ::
+HostKey $efw_tmp/host_key
+AuthorizedKeysFile $efw_tmp/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile none
+UseDNS no
+EOC
+	bg_in "$NS_SERVER" sshd /usr/sbin/sshd -D -e -f "$efw_tmp/sshd_config"
+}
+
+# ssh_to HOST [COMMAND]: a full ssh login from NS_CLIENT (by name: the
+# client resolves it), running COMMAND (default: echo ok).
+ssh_to() {
+	local host=$1
+	shift
+	in_ns "$NS_CLIENT" timeout 40 ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o ConnectTimeout=20 -o LogLevel=ERROR \
+		-i "$efw_tmp/client_key" "root@$host" "${@:-echo ok}"
+}
+
 # bail REASON: the test bed itself broke: one failure, end here.
 bail() {
 	ktap_not_ok "setup: $1"
