@@ -88,8 +88,7 @@ static bool is_dns_flow(const struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 
-	return t->dst.u.all == htons(53) &&
-	       (t->dst.protonum == IPPROTO_UDP || t->dst.protonum == IPPROTO_TCP);
+	return is_dns(t->dst.protonum, ntohs(t->dst.u.all));
 }
 
 /* A new flow *from* UDP port 53: an answer to no query we saw leave. */
