@@ -18,7 +18,8 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter -Wno-sign-compare
 CPPFLAGS += -Ikmod -Iinclude -D_GNU_SOURCE
 CFLAGS ?= -O2 -g
-VERSION := $(shell git describe --tags --dirty 2>/dev/null || cat VERSION)
+# One version for egressctl, the module and the DKMS package (see the script).
+VERSION := $(shell scripts/version)
 CFLAGS += -std=gnu11 $(WARNINGS)
 CPPFLAGS += -DEGRESSFW_VERSION=\"$(VERSION)\"
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -30,7 +31,8 @@ TOOL_HDRS := $(wildcard tools/egressctl/*.h)
 MNL_CFLAGS := $(shell pkg-config --cflags libmnl)
 MNL_LIBS := $(shell pkg-config --libs libmnl)
 
-.PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm clean deps vm-deps vm-check
+.PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm clean deps vm-deps vm-check \
+	dkms-install
 all: tool
 
 tool: $(BUILD)/egressctl
@@ -115,6 +117,24 @@ bench: $(BENCHES)
 # test VM (bench/vm-gateway.sh): ratios from one run.
 bench-vm: tool module
 	tests/vm/run-vm --build $(BUILD) --module $(BUILD)/egressfw.ko bench/vm-gateway.sh
+
+# Installation on a gateway (README "Install on a gateway"). DESTDIR
+# stages it; dkms looks for module sources in /usr/src only.
+DKMSDIR ?= /usr/src/egressfw-$(VERSION)
+
+# The module's sources where dkms looks for them, with a dkms.conf and a
+# VERSION file that carry this tree's version: the DKMS build has no .git.
+# Then: dkms install egressfw/VERSION.
+dkms-install:
+	install -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include/uapi/linux \
+		$(DESTDIR)$(DKMSDIR)/scripts
+	install -m 0644 Kbuild $(DESTDIR)$(DKMSDIR)/Kbuild
+	install -m 0644 kmod/*.c kmod/*.h kmod/*.mk $(DESTDIR)$(DKMSDIR)/kmod/
+	install -m 0644 include/uapi/linux/*.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
+	install -m 0755 scripts/version $(DESTDIR)$(DKMSDIR)/scripts/version
+	echo '$(VERSION)' >$(DESTDIR)$(DKMSDIR)/VERSION
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
+	@echo "egressfw $(VERSION) sources in $(DESTDIR)$(DKMSDIR); next: dkms install egressfw/$(VERSION)"
 
 clean:
 	rm -rf $(BUILD)
