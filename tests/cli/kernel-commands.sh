@@ -148,6 +148,20 @@ assert "a host address goes without /32" grep -qE '^rule 5000 10\.0\.0\.1 ' "$lo
 assert "IPv6 in canonical text" grep -qE '^rule 5001 2001:db8::1 .* 6/25-25$' "$log"
 assert "a CIDR keeps its prefix" grep -qE '^rule 5002 146\.112\.62\.0/24 .* 6/443-443,6/8443-8443$' "$log"
 
+# A directory: its *.list files in byte order, as the systemd unit loads
+# /etc/egressfw; none at all is an error that reaches nothing.
+mkdir -p "$tmp/etc" "$tmp/etc-empty"
+printf 'one.example.com\n' >"$tmp/etc/b.list"
+printf '10.1.0.0/16 tcp/22\n' >"$tmp/etc/a.list"
+: >"$log"
+expect "load a directory" 0 "^loaded 2 rules from $tmp/etc/a.list, $tmp/etc/b.list " fk load "$tmp/etc"
+assert "its files in byte order, with file:line" \
+	[ "$(grep '^rule ' "$log" | awk '{ print $2, $3, $4 }' | tr '\n' ';')" = "0 10.1.0.0/16 $tmp/etc/a.list:1;1 one.example.com $tmp/etc/b.list:1;" ]
+: >"$log"
+expect "load a directory without lists: exit 1" 1 "etc-empty: no \*\.list files in the directory" \
+	fk load "$tmp/etc-empty"
+assert "... and nothing reached the module" [ ! -s "$log" ]
+
 # SOURCE is at most 255 bytes: a long path loses its head, not the line.
 long=$tmp/$(printf 'd%.0s' $(seq 1 120))/$(printf 'e%.0s' $(seq 1 120))
 mkdir -p "$long"
