@@ -7,6 +7,7 @@
 #define EGRESSCTL_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "netlink.h"
@@ -26,5 +27,8 @@ struct efw_stats {
 
 /* Returns 0 or a negative errno (see efw_nl_request()). */
 int efw_stats_get(struct efw_nl *nl, struct efw_stats *st);
+
+/* "no_match", ...: the names stats and its -j and --prometheus use. */
+void efw_stats_reason_name(unsigned int reason, char *buf, size_t size);
 
 #endif /* EGRESSCTL_STATS_H */
