@@ -9,6 +9,7 @@
 # really accepts and says.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/ktap.sh
+. tests/lib/help.sh
 ctl=${EGRESSCTL:-build/egressctl}
 ctl=$(cd "$(dirname "$ctl")" && pwd)/$(basename "$ctl")
 tmp=$(mktemp -d)
@@ -85,7 +86,7 @@ in_page() {
 }
 
 help=$("$ctl" --help)
-commands=$(sed -n '/^commands:/,/^$/ s/^  \([a-z][a-z-]*\).*/\1/p' <<<"$help")
+commands=$(help_commands "$ctl")
 found "--help names the commands" 8 $commands
 for c in $commands; do
 	in_page "egressctl(8) has a subsection for '$c'" "^   $c( |$)"
@@ -97,13 +98,13 @@ for c in $commands; do
 	[ "$c" = help ] || all_help="$all_help
 $("$ctl" help "$c")"
 done
-options=$(grep -oE '(^|[][ |,(])--?[a-z][a-z-]*' <<<"$all_help" | sed -E 's/^[][ |,(]//' | sort -u)
+options=$(help_options <<<"$all_help")
 found "the help texts name the options" 6 $options
 for o in $options; do
 	in_page "egressctl(8) documents $o" "(^|[][ |,(])$o([][ ,|)]|$)"
 done
 
-keys=$(sed -nE 's/^  ([a-z][a-z-]*) [^ ]+   .*/\1/p' <<<"$("$ctl" help set)")
+keys=$(help_set_keys "$ctl")
 found "help set names the keys" 5 $keys
 for k in $keys; do
 	in_page "egressctl(8) documents set $k" "^ +$k "

@@ -107,7 +107,7 @@ else
 	vm_log=$(mktemp)
 	start=$(date +%s)
 	tests/vm/run-vm --build "$build" --module "$ko" \
-		tests/package/vm-dkms.sh >"$vm_log" 2>&1
+		tests/package/vm-dkms.sh tests/package/vm-unit.sh >"$vm_log" 2>&1
 	rc=$?
 	sed 's/^/    /' "$vm_log"
 	echo "# the VM run took $(( $(date +%s) - start ))s"
