@@ -41,7 +41,9 @@ mok=/var/lib/dkms/mok.key
 echo "# egressfw $version, kernel $kver"
 
 # One run at a time on a host: the DKMS tree is the host's.
-exec 8>/run/lock/egressfw-dkms-test.lock
+lockdir=/run/lock
+[ -d "$lockdir" ] || lockdir=/tmp
+exec 8>"$lockdir/egressfw-dkms-test.lock"
 flock 8
 
 # remove: this version out of dkms and /usr/src (idempotent).

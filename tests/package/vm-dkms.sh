@@ -5,7 +5,8 @@
 # installed on the host (the host's /lib/modules is the VM's) is the one
 # loaded, modprobe finds it and its dependencies by name, as the systemd
 # unit and modules-load.d do at boot, its version is egressctl's, and it
-# enforces: a TLS connection to a listed name passes, another is reset.
+# enforces: a TLS connection to a listed name passes, another is reset,
+# and the counters, /proc and Prometheus' format alike, say so.
 . "$EFW_REPO/tests/vm/scenarios/lib.sh"
 require_module
 require_tools modinfo modprobe rmmod curl openssl
@@ -47,6 +48,17 @@ else
 fi
 expect "the rule counted the allowed connection" 0 '^0 1 ' \
 	in_ns "$NS_FW" sed -n 2p /proc/net/egressfw/rules
+# ... and so does a Prometheus scrape of the real module's counters
+run_cmd in_ns "$NS_FW" "$EGRESSCTL" stats --prometheus
+for line in "egressfw_rule_allowed_total{id=\"0\",pattern=\"allowed.example.test\",ports=\"tcp/443\",source=\"$efw_tmp/allowed.list:1\"} 1" \
+	    'egressfw_allowed_total{by="sni"} 1' 'egressfw_denied_total{reason="no_match"} 1'; do
+	if [ "$rc" -eq 0 ] && grep -qxF -- "$line" <<<"$out"; then
+		ktap_ok "stats --prometheus: $line"
+	else
+		printf '%s\n' "$out" | grep -v '^#' | sed 's/^/#   /'
+		ktap_not_ok "stats --prometheus: $line"
+	fi
+done
 teardown
 check_kernel_log "kernel log clean"
 ktap_finish
