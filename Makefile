@@ -18,7 +18,8 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter -Wno-sign-compare
 CPPFLAGS += -Ikmod -Iinclude -D_GNU_SOURCE
 CFLAGS ?= -O2 -g
-VERSION := $(shell git describe --tags --dirty 2>/dev/null || cat VERSION)
+# One version for egressctl, the module and the DKMS package (see the script).
+VERSION := $(shell scripts/version)
 CFLAGS += -std=gnu11 $(WARNINGS)
 CPPFLAGS += -DEGRESSFW_VERSION=\"$(VERSION)\"
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -30,7 +31,8 @@ TOOL_HDRS := $(wildcard tools/egressctl/*.h)
 MNL_CFLAGS := $(shell pkg-config --cflags libmnl)
 MNL_LIBS := $(shell pkg-config --libs libmnl)
 
-.PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm clean deps vm-deps vm-check
+.PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm clean deps vm-deps vm-check \
+	install dkms-install
 all: tool
 
 tool: $(BUILD)/egressctl
@@ -116,6 +118,49 @@ bench: $(BENCHES)
 # learning (bench/vm-dns.sh); ratios from one run.
 bench-vm: tool module
 	tests/vm/run-vm --build $(BUILD) --module $(BUILD)/egressfw.ko bench/vm-gateway.sh bench/vm-dns.sh
+
+# Installation on a gateway (README "Install on a gateway"). DESTDIR
+# stages it (packagers, tests/cli/install.sh); PREFIX moves everything but
+# /etc and the DKMS sources, which dkms looks for in /usr/src only.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+LISTDIR ?= $(DATADIR)/egressfw/lists
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+SYSCONFDIR ?= /etc
+DKMSDIR ?= /usr/src/egressfw-$(VERSION)
+
+# The unit names the paths chosen above, so it is made here, not copied.
+install: $(BUILD)/egressctl
+	install -D -m 0755 $(BUILD)/egressctl $(DESTDIR)$(SBINDIR)/egressctl
+	install -D -m 0644 doc/egressctl.8 $(DESTDIR)$(MANDIR)/man8/egressctl.8
+	install -D -m 0644 doc/egressfw.list.5 $(DESTDIR)$(MANDIR)/man5/egressfw.list.5
+	install -D -m 0644 packaging/egressctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/egressctl
+	install -d $(DESTDIR)$(LISTDIR)
+	install -m 0644 lists/*.list $(DESTDIR)$(LISTDIR)/
+	install -D -m 0644 packaging/modules-load.conf $(DESTDIR)$(MODULESLOADDIR)/egressfw.conf
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		packaging/egressfw.service.in >$(DESTDIR)$(UNITDIR)/egressfw.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/egressfw.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/egressfw
+
+# The module's sources where dkms looks for them, with a dkms.conf and a
+# VERSION file that carry this tree's version: the DKMS build has no .git.
+# Then: dkms install egressfw/VERSION.
+dkms-install:
+	install -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include/uapi/linux \
+		$(DESTDIR)$(DKMSDIR)/scripts
+	install -m 0644 Kbuild $(DESTDIR)$(DKMSDIR)/Kbuild
+	install -m 0644 kmod/*.c kmod/*.h kmod/*.mk $(DESTDIR)$(DKMSDIR)/kmod/
+	install -m 0644 include/uapi/linux/*.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
+	install -m 0755 scripts/version $(DESTDIR)$(DKMSDIR)/scripts/version
+	echo '$(VERSION)' >$(DESTDIR)$(DKMSDIR)/VERSION
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
+	@echo "egressfw $(VERSION) sources in $(DESTDIR)$(DKMSDIR); next: dkms install egressfw/$(VERSION)"
 
 clean:
 	rm -rf $(BUILD)

@@ -52,5 +52,7 @@ if [ "$(modinfo -F license egressfw.ko 2>/dev/null)" = GPL ]; then
 else
 	ktap_not_ok "module license is GPL"
 fi
+expect_same "module version is scripts/version's" "$(scripts/version)" \
+	"$(modinfo -F version egressfw.ko 2>&1)"
 make -C "$kdir" M="$PWD" clean >/dev/null 2>&1
 ktap_finish

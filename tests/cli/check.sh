@@ -100,6 +100,21 @@ expect "NUL byte rejected" 1 'nul.list:2:2: NUL byte' "$ctl" check "$tmp/nul.lis
 expect "missing file" 1 'nonexistent.list: No such file' "$ctl" check "$tmp/nonexistent.list"
 printf 'crlf.example.com\r\n' >"$tmp/crlf.list"
 expect "CRLF line endings accepted" 0 'crlf.list:1 crlf.example.com' "$ctl" check "$tmp/crlf.list" crlf.example.com
+# A directory stands for its *.list files, in byte order of the names
+# (B before a: not the locale's order, which differs between hosts).
+mkdir -p "$tmp/dir" "$tmp/empty"
+printf 'a.example.com\nb.example.com tcp/22\n' >"$tmp/dir/a.list"
+printf 'b.example.com\n' >"$tmp/dir/B.list"
+printf 'bad..name\n' >"$tmp/dir/.hidden.list"
+printf 'bad..name\n' >"$tmp/dir/notes.txt"
+run_cmd "$ctl" check "$tmp/dir"
+expect_same "a directory: its *.list files in byte order, nothing else" \
+	"0 $tmp/dir/B.list: 1 rules $tmp/dir/a.list: 2 rules" \
+	"$rc $(grep -o '^.*: [0-9]* rules' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+expect "a directory: the first file in byte order decides" 0 "^$tmp/dir/B.list:1 b.example.com tcp/443" \
+	"$ctl" check "$tmp/dir/" b.example.com
+expect "a directory without lists is an error" 1 "empty: no \*\.list files in the directory" \
+	"$ctl" check "$tmp/empty"
 expect "merged files: later file decides" 0 "dup.list:1 a.example.com" \
 	"$ctl" check lists/sophos.list "$tmp/dup.list" a.example.com
 

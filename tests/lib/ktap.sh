@@ -50,6 +50,16 @@ expect() {
 	fi
 }
 
+# expect_same DESC EXPECTED ACTUAL: the two strings are equal.
+expect_same() {
+	if [ "$2" = "$3" ]; then
+		ktap_ok "$1"
+	else
+		echo "# expected '$2', got '$3'"
+		ktap_not_ok "$1"
+	fi
+}
+
 ktap_finish() {
 	echo "1..$ktap_n"
 	echo "# Totals: pass:$ktap_pass fail:$ktap_fail xfail:0 xpass:0 skip:$ktap_skip error:0"

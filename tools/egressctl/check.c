@@ -17,7 +17,8 @@ const char cmd_check_help[] =
 	"module needed).\n"
 	"\n"
 	"With only FILEs: parse them, report every error as FILE:LINE:COL and\n"
-	"print a summary of the rules by kind. Exit 0 if valid, 1 if not.\n"
+	"print a summary of the rules by kind. Exit 0 if valid, 1 if not. A\n"
+	"directory stands for its *.list files, as for `egressctl load`.\n"
 	"\n"
 	"With a NAME or ADDR after the files: exit 0 and print the matching\n"
 	"rules as 'FILE:LINE PATTERN PORTS' (the first one, in list order, is\n"
@@ -27,7 +28,7 @@ const char cmd_check_help[] =
 	"\n"
 	"The query is told from the files by position: the last argument, or the\n"
 	"last two when the last is a port. An argument that names an existing\n"
-	"file, or ends in '.list', is a file.\n"
+	"file or directory, or ends in '.list', is a file.\n"
 	"\n"
 	"Examples:\n"
 	"  egressctl check lists/sophos.list\n"
@@ -232,7 +233,7 @@ int cmd_check(int argc, char **argv)
 
 	efw_list_init(&list, stderr);
 	for (i = 1; i <= nfiles; i++)
-		efw_list_parse_file(&list, argv[i]);
+		efw_list_parse_path(&list, argv[i]);
 	if (list.errors) {
 		fprintf(stderr, "egressctl: %u error%s: the list%s would not be loaded\n",
 			list.errors, list.errors == 1 ? "" : "s", nfiles == 1 ? "" : "s");

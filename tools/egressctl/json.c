@@ -27,8 +27,7 @@ int efw_opt_json(int argc, char **argv, const char *usage, bool *json)
 	return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at @s (RFC 3629), 0 if none. */
-static size_t utf8_len(const unsigned char *s)
+size_t efw_utf8_len(const unsigned char *s)
 {
 	unsigned int cp, min;
 	size_t n, i;
@@ -65,7 +64,7 @@ void efw_json_str(FILE *out, const char *s)
 			fprintf(out, "\\%c", *p++);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(out, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) == 0) {
+		} else if ((n = efw_utf8_len(p)) == 0) {
 			fputs("\\ufffd", out);
 			p++;
 		} else {

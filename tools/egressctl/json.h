@@ -7,6 +7,7 @@
 #define EGRESSCTL_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /*
@@ -21,5 +22,11 @@ int efw_opt_json(int argc, char **argv, const char *usage, bool *json);
  * output always parses.
  */
 void efw_json_str(FILE *out, const char *s);
+
+/*
+ * Length of the well-formed UTF-8 sequence at @s (RFC 3629), 0 if none;
+ * @s is NUL-terminated. Also for the Prometheus output's label values.
+ */
+size_t efw_utf8_len(const unsigned char *s);
 
 #endif /* EGRESSCTL_JSON_H */

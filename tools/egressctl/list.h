@@ -53,6 +53,14 @@ int efw_list_parse_buffer(struct efw_list *list, const char *name,
 			  const char *buf, size_t len);
 
 /*
+ * efw_list_parse_file(), or, if @path is a directory, the same for each
+ * *.list file in it (not hidden, not in subdirectories) in byte order of
+ * the names; a directory without one is an error (listdir.c). Returns 0
+ * if all went well, non-zero otherwise (the errors are in ->errors).
+ */
+int efw_list_parse_path(struct efw_list *list, const char *path);
+
+/*
  * Parse a PORTSPEC token ("443", "tcp/22", "udp/123", "tcp/80,443",
  * "tcp/1024-65535") into @out (at most @max ranges). Returns the number of
  * ranges or -1 with *@err_msg and *@err_off set.

@@ -18,8 +18,10 @@
 
 const char cmd_load_help[] =
 	"Replace the ruleset of this network namespace with the entries of the\n"
-	"FILEs, merged in the order given ('-' reads standard input). The swap\n"
-	"is atomic: packets see the old ruleset or the new one, never a mix.\n"
+	"FILEs, merged in the order given ('-' reads standard input). A\n"
+	"directory stands for the *.list files in it, in byte order of their\n"
+	"names (none is an error). The swap is atomic: packets see the old\n"
+	"ruleset or the new one, never a mix.\n"
 	"\n"
 	"The files are checked first, as by `egressctl check`: with any error\n"
 	"nothing is sent to the kernel, the rules already loaded stay, and the\n"
@@ -32,7 +34,8 @@ const char cmd_load_help[] =
 	"everything). Needs CAP_NET_ADMIN.\n"
 	"\n"
 	"Example:\n"
-	"  egressctl load lists/sophos.list lists/cisco-esa.list\n";
+	"  egressctl load lists/sophos.list lists/cisco-esa.list\n"
+	"  egressctl load /etc/egressfw\n";
 
 /*
  * Rules are packed into ADD messages of this size: big enough that a
@@ -283,7 +286,7 @@ static int parse_lists(int argc, char **argv, struct efw_list *list)
 		return EXIT_USAGE;
 	}
 	for (i = 1; i < argc; i++)
-		efw_list_parse_file(list, argv[i]);
+		efw_list_parse_path(list, argv[i]);
 	if (list->errors) {
 		fprintf(stderr, "egressctl: %u error%s: nothing loaded, the rules in the kernel stay\n",
 			list->errors, list->errors == 1 ? "" : "s");

@@ -91,7 +91,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		name = mnl_attr_get_str(tb[EGRESSFW_EVENT_A_NAME]);
 	proto = tb[EGRESSFW_EVENT_A_PROTO] &&
 		mnl_attr_get_u8(tb[EGRESSFW_EVENT_A_PROTO]) == IPPROTO_UDP ? "udp" : "tcp";
-	efw_reason_name(mnl_attr_get_u8(tb[EGRESSFW_EVENT_A_REASON]), reason, sizeof(reason));
+	efw_stats_reason_name(mnl_attr_get_u8(tb[EGRESSFW_EVENT_A_REASON]), reason, sizeof(reason));
 	ns = tb[EGRESSFW_EVENT_A_TIME_NS] ? mnl_attr_get_u64(tb[EGRESSFW_EVENT_A_TIME_NS]) : 0;
 	secs = (time_t)(ns / 1000000000u);
 	localtime_r(&secs, &tm);

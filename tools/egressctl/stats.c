@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "json.h"
+#include "prometheus.h"
+#include "rules.h"
 #include "stats.h"
 
 const char cmd_stats_help[] =
@@ -34,7 +35,10 @@ const char cmd_stats_help[] =
 	"left through this host: never learned), (address, name) entries\n"
 	"learned, refreshed and evicted by the table bound, and entries now.\n"
 	"\n"
-	"  -j, --json   one JSON object instead\n";
+	"  -j, --json     one JSON object instead\n"
+	"  --prometheus   Prometheus' text format instead, with per-rule series\n"
+	"                 (egressfw_rule_allowed_total{id,pattern,ports,source}),\n"
+	"                 for node_exporter's textfile collector\n";
 
 static const char *const reason_names[__EGRESSFW_DENY_MAX] = {
 	[EGRESSFW_DENY_NO_MATCH] = "no_match",
@@ -149,7 +153,7 @@ int efw_stats_get(struct efw_nl *nl, struct efw_stats *st)
 	return efw_nl_simple(nl, EGRESSFW_CMD_GET_STATS, stats_cb, st);
 }
 
-void efw_reason_name(unsigned int reason, char *buf, size_t size)
+void efw_stats_reason_name(unsigned int reason, char *buf, size_t size)
 {
 	if (reason < __EGRESSFW_DENY_MAX)
 		snprintf(buf, size, "%s", reason_names[reason]);
@@ -171,7 +175,7 @@ static void print_json(const struct efw_stats *st)
 	       (unsigned long long)st->allowed_sni,
 	       (unsigned long long)st->allowed_dns);
 	for (r = 0; r < st->n_reasons; r++) {
-		efw_reason_name(r, name, sizeof(name));
+		efw_stats_reason_name(r, name, sizeof(name));
 		printf("%s\"%s\":%llu", r ? "," : "", name,
 		       (unsigned long long)st->denied[r]);
 	}
@@ -201,7 +205,7 @@ static void print_people(const struct efw_stats *st)
 	printf("%-24s %llu\n", "allowed sni", (unsigned long long)st->allowed_sni);
 	printf("%-24s %llu\n", "allowed dns", (unsigned long long)st->allowed_dns);
 	for (r = 0; r < st->n_reasons; r++) {
-		efw_reason_name(r, name, sizeof(name));
+		efw_stats_reason_name(r, name, sizeof(name));
 		printf("denied %-17s %llu\n", name, (unsigned long long)st->denied[r]);
 	}
 	printf("%-24s %llu\n", "dns answers", (unsigned long long)st->dns_answers);
@@ -214,25 +218,71 @@ static void print_people(const struct efw_stats *st)
 	printf("%-24s %llu\n", "events suppressed", (unsigned long long)st->events_suppressed);
 }
 
+enum format { PEOPLE, JSON, PROMETHEUS };
+
+static int parse_opts(int argc, char **argv, enum format *fmt)
+{
+	int i;
+
+	*fmt = PEOPLE;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			*fmt = JSON;
+		} else if (!strcmp(argv[i], "--prometheus")) {
+			*fmt = PROMETHEUS;
+		} else {
+			fprintf(stderr, "egressctl stats: %s '%s'\nusage: egressctl stats [-j|--prometheus]\n",
+				argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* The counters and the rules of one ruleset, as a scrape wants them. */
+static int print_prometheus(struct efw_nl *nl)
+{
+	struct efw_rules rules;
+	struct efw_stats st;
+	int ret = 0, err;
+
+	memset(&rules, 0, sizeof(rules));
+	err = efw_rules_read(nl, &rules, &st);
+	if (err == -EINTR) {
+		fprintf(stderr, "egressctl: the ruleset kept changing while it was read; try again\n");
+		ret = EXIT_SYSTEM;
+	} else if (err) {
+		ret = efw_nl_fail(nl, err, "cannot read the counters");
+	} else {
+		efw_prom_print(stdout, &st, &rules);
+	}
+	efw_rules_free(&rules);
+	return ret;
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	struct efw_stats st;
 	struct efw_nl nl;
-	bool json;
+	enum format fmt;
 	int ret, err;
 
-	ret = efw_opt_json(argc, argv, "[-j]", &json);
+	ret = parse_opts(argc, argv, &fmt);
 	if (ret)
 		return ret;
 	ret = efw_nl_open(&nl);
 	if (ret)
 		return ret;
+	if (fmt == PROMETHEUS) {
+		ret = print_prometheus(&nl);
+		goto out;
+	}
 	err = efw_stats_get(&nl, &st);
 	if (err) {
 		ret = efw_nl_fail(&nl, err, "cannot read the counters");
 		goto out;
 	}
-	if (json)
+	if (fmt == JSON)
 		print_json(&st);
 	else
 		print_people(&st);

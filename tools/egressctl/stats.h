@@ -7,6 +7,7 @@
 #define EGRESSCTL_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "netlink.h"
@@ -29,10 +30,13 @@ struct efw_stats {
 	unsigned int n_reasons;			/* highest reason seen + 1 */
 };
 
-/* A deny reason's name ("no_match"), or "reason_N" for one unknown here. */
-void efw_reason_name(unsigned int reason, char *buf, size_t size);
-
 /* Returns 0 or a negative errno (see efw_nl_request()). */
 int efw_stats_get(struct efw_nl *nl, struct efw_stats *st);
+
+/*
+ * "no_match", ...: the names stats, its -j and --prometheus, and monitor
+ * use; "reason_N" for a reason this egressctl does not know.
+ */
+void efw_stats_reason_name(unsigned int reason, char *buf, size_t size);
 
 #endif /* EGRESSCTL_STATS_H */
