@@ -273,6 +273,45 @@ TEST(glob_index_and_short_heads)
  * labels than one probe batch, a table full enough for cuckoo moves, and
  * crowded glob nodes whose index heads are filtered.
  */
+/*
+ * Glob index tables: several crowded nodes, each with its own table, one
+ * indexed by heads and one by tails, in the same arena. Every indexed
+ * glob is found through its node's table, and a query whose head (tail)
+ * has no list, on any of the nodes, matches none of them.
+ */
+TEST(glob_index_tables)
+{
+	struct efw_matcher *m;
+	char name[128];
+	int i, z;
+
+	reset();
+	for (z = 0; z < 3; z++)
+		for (i = 0; i < 700; i++) {
+			snprintf(name, sizeof(name), "h%dq*.zone%d.example", i, z);
+			add(EFW_KIND_GLOB, name, "tcp/443");
+		}
+	for (i = 0; i < 700; i++) {
+		snprintf(name, sizeof(name), "*-t%dq.tails.example", i);
+		add(EFW_KIND_GLOB, name, "tcp/443");
+	}
+	ASSERT_NE(NULL, m = build());
+	for (z = 0; z < 3; z++)
+		for (i = 0; i < 700; i++) {
+			snprintf(name, sizeof(name), "H%dQany.zone%d.example", i, z);
+			EXPECT_EQ(z * 700 + i, q(m, name, "tcp/443")) TH_LOG("%s", name);
+			snprintf(name, sizeof(name), "h%dr.zone%d.example", i, z);
+			EXPECT_EQ(-1, q(m, name, "tcp/443")) TH_LOG("%s", name);
+		}
+	for (i = 0; i < 700; i++) {
+		snprintf(name, sizeof(name), "x-y-t%dq.tails.example", i);
+		EXPECT_EQ(2100 + i, q(m, name, "tcp/443")) TH_LOG("%s", name);
+		snprintf(name, sizeof(name), "x-y-t%dr.tails.example", i);
+		EXPECT_EQ(-1, q(m, name, "tcp/443")) TH_LOG("%s", name);
+	}
+	efw_matcher_free(m);
+}
+
 TEST(long_keys_deep_names_big_table)
 {
 	static const char long_sfx[] =
