@@ -94,6 +94,7 @@
 #define LOWS (0x7f * ONES)
 
 _Static_assert(sizeof(struct efw_node) == 64, "a node entry is one cache line");
+_Static_assert(EFW_BATCH <= 32, "flush() keeps a bit per probe in a u32");
 
 static inline u32 reduce(u32 h, u32 n)
 {
@@ -1274,7 +1275,7 @@ static bool flush(struct lookup *lk, struct cand *c, u32 nc)
 {
 	const struct efw_names *nm = &lk->m->names;
 	const struct efw_node *nd;
-	u32 i;
+	u32 i, withglobs = 0;
 
 	for (i = 0; i < nc; i++) {
 		u32 r;
@@ -1289,9 +1290,14 @@ static bool flush(struct lookup *lk, struct cand *c, u32 nc)
 				continue;
 			nd = &nm->nodes[c[i].slot];
 		}
-		/* Its globs may come next: start fetching them now. */
-		if (c[i].start && nd->glob_min < lk->best)
+		/*
+		 * Its globs may come next: start fetching them now. (The
+		 * best only goes down: a node skipped here stays skipped.)
+		 */
+		if (c[i].start && nd->glob_min < lk->best) {
 			__builtin_prefetch(nm->arena + nd->ext);
+			withglobs |= 1U << i;
+		}
 		r = c[i].start ? nd->wild : nd->exact;
 		if (r == EFW_NONE || (!lk->fn && r >= lk->best))
 			continue;
@@ -1299,14 +1305,14 @@ static bool flush(struct lookup *lk, struct cand *c, u32 nc)
 				 visit(lk, r, nd->exact_ps))
 			return true;
 	}
-	for (i = 0; i < nc; i++) {
-		u32 left = lk->labels - c[i].depth, l = left < 8 ? left : 8;
+	for (; withglobs; withglobs &= withglobs - 1) {
+		u32 left, l;
 
-		if (c[i].slot == EFW_NONE || !c[i].start)
-			continue;
+		i = (u32)__builtin_ctz(withglobs);
+		left = lk->labels - c[i].depth;
+		l = left < 8 ? left : 8;
 		nd = &nm->nodes[c[i].slot];
-		if (nd->glob_min == EFW_NONE ||
-		    (!lk->fn && nd->glob_min >= lk->best) ||
+		if ((!lk->fn && nd->glob_min >= lk->best) ||
 		    !(nd->gmask >> (l - 1) & 1))
 			continue;
 		if (globs(lk, nd, &c[i], left))
