@@ -38,10 +38,10 @@ struct efw_pset {
  * to it, wildcards "*.node", and globs whose literal suffix is the node.
  *
  * The name table is a bucketed cuckoo hash table: a key lives in one of
- * two buckets of 4 slots, both picked by its hash. Per bucket, one u64 of
- * control words (a 16-bit tag per slot, 0 = empty); per slot, one 64-byte,
- * cache-line aligned entry, which holds the key itself (up to
- * EFW_KEY_INLINE bytes) and the chain heads. The control words are 1/32 of
+ * two buckets of 4 slots, both picked by its hash. Per bucket, one u32 of
+ * control words (an 8-bit tag per slot, 0 = empty); per slot, one 64-byte,
+ * cache line aligned entry, which holds the key itself (up to
+ * EFW_KEY_INLINE bytes) and the chain heads. The control words are 1/64 of
  * the table, small enough to stay in the cache at a million rules, so a
  * probe that misses (most probes) reads two cached words and nothing else,
  * and one that hits costs exactly one memory access: the entry's own
@@ -107,7 +107,7 @@ struct efw_glob_ent {
 };
 
 struct efw_names {
-	u64 *ctrl;		/* per bucket: 4 16-bit tags, slot i in bits 16i.. */
+	u32 *ctrl;		/* per bucket: 4 8-bit tags, slot i in bits 8i.. */
 	struct efw_node *nodes;	/* 4 per bucket, 64-byte aligned */
 	void *nodes_mem;	/* the allocation nodes and ctrl lie in */
 	u32 nbuckets;		/* any value >= 1, reduced by multiply-shift */

@@ -16,31 +16,34 @@
  * most any node has (max_labels), nor for a label count no node has
  * (lab_mask).
  *
- * A lookup first makes one forward pass over the name, a word (8 bytes) at
- * a time: it checks every byte, lower-cases, and records where each label
- * starts, so nothing scans the name byte by byte again.
+ * A lookup makes one pass over the name, right to left, a word (8 bytes)
+ * at a time: it checks every byte, lower-cases, finds the label
+ * boundaries and hashes the suffix at each of them, so nothing scans the
+ * name byte by byte, nor twice.
  *
- * Hashing: each label is hashed 8 bytes at a time, and the labels are
- * chained right to left, S = (S + hash(label)) * mul2 mod 2^64, with a
- * random seed and random odd multipliers per matcher. Walking the labels
- * from the last one, the running S after each label is the hash of the
- * suffix made of the labels seen, so all the probes of a lookup cost one
- * pass over the name. A finaliser spreads the bits, which pick the key's
- * two buckets (multiply-shift, so the table needs no power-of-two size)
- * and its 16-bit tag.
+ * Hashing: the words are aligned on the name's end, so the suffixes of a
+ * query and the keys equal to them are cut into the same words. Going
+ * left, full words are chained, S = (S ^ word) * mul mod 2^64 (random seed
+ * and odd multiplier per matcher); the hash of the suffix right of a dot
+ * is the running S closed with the bytes of the dot's own word right of
+ * it, then finalised. So each suffix costs a shift, an xor and two
+ * multiplies on top of the pass. The finalised bits pick the key's two
+ * buckets (multiply-shift, so the table needs no power-of-two size) and
+ * its 8-bit tag.
  *
  * The table (see struct efw_node) is a cuckoo hash table of 4-slot
  * buckets, filled to at most 90%: a key is in one of its two buckets, so a
- * probe tests the tags of both buckets' control words, 8 tags in two loads
- * and no loop. The control words of a million rules take about 2 MB and
- * stay cached; a probe that misses (most do) reads nothing else, a false
- * tag match is about a 1 in 9000 event. A suffix that is a node costs one memory
- * access, its entry, whose line holds everything needed when its first
- * rule covers the port. A lookup works in stages, each over all the
- * suffixes of the name: hash them all and prefetch their control words,
- * then test the tags and prefetch the entries found, then examine those;
- * no branch waits on memory inside a stage, so the misses of a stage
- * overlap instead of queueing up one behind the other.
+ * probe tests the tags of both buckets' control words, 8 tags in one
+ * 64-bit test and no loop. The control words are 1/64 of the table (about
+ * 1 MB at a million rules), so they mostly stay in the cache while the
+ * entries do not: a probe that misses (most do) costs a cached read or
+ * two and nothing else, bar a false tag match (about 1 in 30) that costs
+ * a key compare. A suffix that is a node costs one memory access, its
+ * entry, whose line holds everything needed when its first rule covers
+ * the port. The entry of every probe's first tag hit is prefetched as the
+ * pass goes on, with no branch on the control words, and only examined
+ * once the pass is over: the entries' misses overlap each other and the
+ * rest of the pass.
  *
  * Chains are linked through the per-rule next index in ascending rule id,
  * so for efw_match_name() the first rule that covers the port is the
@@ -83,16 +86,15 @@
 #define EFW_GK_TAIL 0x80
 /* Readable bytes a hash or a key compare may load past what it looks at. */
 #define EFW_PAD 8
-/* Labels of a valid name, at most: "a.a.a..." (a power of two here). */
-#define EFW_LABELS_MAX 128
-/* The query: the name, then zeros that word-at-a-time code may read. */
-#define EFW_QBUF (EFW_NAME_MAX + 2 * EFW_PAD + 3)
+/* The query: dots, the name, then zeros that word-at-a-time code may read. */
+#define EFW_QBUF (EFW_PAD + EFW_NAME_MAX + 2 * EFW_PAD)
 
 #define ONES 0x0101010101010101ULL
 #define HIGHS (0x80 * ONES)
 #define LOWS (0x7f * ONES)
 
 _Static_assert(sizeof(struct efw_node) == 64, "a node entry is one cache line");
+_Static_assert(EFW_BATCH <= 32, "flush() keeps a bit per probe in a u32");
 
 static inline u32 reduce(u32 h, u32 n)
 {
@@ -175,9 +177,22 @@ static inline u64 hash_fin(u64 h)
 }
 
 /*
- * The two buckets and the tag of a finalised hash, from bits that overlap
- * little: multiply-shift keeps the top of its 32-bit input, so the first
- * bucket is mostly bits 16..31, the second bits 32..47, the tag 48..63.
+ * The finaliser of a suffix hash: one multiply between two xor-shifts, so
+ * that every bit of the (multiply-chained, weak in its low bits) input
+ * reaches both halves. A bijection: distinct suffix hashes stay distinct.
+ */
+static inline u64 suffix_fin(u64 h)
+{
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	return h ^ (h >> 32);
+}
+
+/*
+ * The two buckets and the tag of a finalised suffix hash, from bits that
+ * overlap little: multiply-shift keeps the top of its 32-bit input, so the
+ * first bucket is mostly bits 14..31, the second bits 46..63, and the tag
+ * is bits 0..7.
  */
 static inline u32 bucket1(const struct efw_names *nm, u64 h)
 {
@@ -186,26 +201,39 @@ static inline u32 bucket1(const struct efw_names *nm, u64 h)
 
 static inline u32 bucket2(const struct efw_names *nm, u64 h)
 {
-	return reduce((u32)(h >> 16), nm->nbuckets);
+	return reduce((u32)(h >> 32), nm->nbuckets);
 }
 
 /* Never 0, which marks an empty slot. */
-static inline u16 tag_of(u64 h)
+static inline u8 tag_of(u64 h)
 {
-	u16 t = (u16)(h >> 48);
+	u8 t = (u8)h;
 
 	return t ? t : 1;
 }
 
-#define LANES 0x0001000100010001ULL
-#define LANE_LOWS (0x7fff * LANES)
-
-/* Bit 15 of every 16-bit lane of control word @c holding @tag, exactly. */
-static inline u64 tag_hits(u64 c, u16 tag)
+/*
+ * Bit 7 of every byte of @c equal to @tag, exactly (no borrow between
+ * bytes). @c is the control words of a key's two buckets side by side,
+ * bucket 1 in the low half, so one test covers its 8 possible slots.
+ */
+static inline u64 tag_hits(u64 c, u8 tag)
 {
-	u64 x = c ^ tag * LANES;
+	u64 x = c ^ tag * ONES;
 
-	return ~(((x & LANE_LOWS) + LANE_LOWS) | x | LANE_LOWS);
+	return ~(((x & LOWS) + LOWS) | x | LOWS);
+}
+
+/* The control words of both buckets, as tag_hits() takes them. */
+static inline u64 ctrl_pair(const struct efw_names *nm, u32 b1, u32 b2)
+{
+	return (u64)nm->ctrl[b2] << 32 | nm->ctrl[b1];
+}
+
+/* The slot of lane @lane (0..7) of a ctrl_pair(). */
+static inline u32 lane_slot(u32 b1, u32 b2, u32 lane)
+{
+	return lane < 4 ? 4 * b1 + lane : 4 * b2 + lane - 4;
 }
 
 static inline u64 gidx_hash(const struct efw_names *nm, u32 node, u64 head)
@@ -303,20 +331,24 @@ static int check_name(const struct efw_pattern *p, struct name_key *k)
 	return -EINVAL;
 }
 
-/* Hash of the suffix @s (@len bytes, EFW_PAD readable after), finalised. */
+/*
+ * Hash of the key @s (@len bytes, EFW_PAD readable after), finalised: the
+ * same value scan() computes for the suffix of a query equal to it. The
+ * key is cut into 8-byte chunks aligned on its end; the full ones are
+ * chained from the right, P = (P ^ chunk) * mul, and the bytes left of
+ * them (the first len % 8, in the low bytes) close the chain.
+ */
 static u64 key_hash(const struct efw_names *nm, const char *s, u32 len)
 {
-	u64 h = nm->seed;
-	u32 end = len, dot;
+	u64 h = nm->seed, part = 0;
+	u32 r = len & 7;
+	s32 a;
 
-	for (;;) {
-		for (dot = end; dot && s[dot - 1] != '.'; dot--)
-			;
-		h = (h + bytes_hash(s + dot, end - dot, nm->mul)) * nm->mul2;
-		if (!dot)
-			return hash_fin(h);
-		end = dot - 1;
-	}
+	for (a = (s32)len - 8; a >= 0; a -= 8)
+		h = (h ^ load_le64(s + a)) * nm->mul;
+	if (r)
+		part = load_le64(s) & ((1ULL << 8 * r) - 1);
+	return suffix_fin((h ^ part) * nm->mul);
 }
 
 /* The same for a key with nothing readable after it. */
@@ -446,14 +478,14 @@ static int number_nodes(struct efw_matcher *m,
 }
 
 /* Put node @j in a free slot of bucket @b, if there is one. */
-static bool bucket_put(u64 *ctrl, u32 *who, u32 b, u32 j, u16 tag)
+static bool bucket_put(u32 *ctrl, u32 *who, u32 b, u32 j, u8 tag)
 {
 	u32 i;
 
 	for (i = 0; i < 4; i++) {
-		if (ctrl[b] >> (16 * i) & 0xffff)
+		if (ctrl[b] >> (8 * i) & 0xff)
 			continue;
-		ctrl[b] |= (u64)tag << (16 * i);
+		ctrl[b] |= (u32)tag << (8 * i);
 		who[4 * b + i] = j;
 		return true;
 	}
@@ -468,7 +500,7 @@ static bool bucket_put(u64 *ctrl, u32 *who, u32 b, u32 j, u16 tag)
  * retries with more buckets.
  */
 static int place_nodes(struct efw_names *nm, const struct names_tmp *t,
-		       u64 *ctrl, u32 *who)
+		       u32 *ctrl, u32 *who)
 {
 	u64 rnd = nm->seed | 1;
 	u32 j, kicks;
@@ -492,8 +524,8 @@ static int place_nodes(struct efw_names *nm, const struct names_tmp *t,
 			slot = 4 * b + lane;
 			evicted = who[slot];
 			h = t->hash[cur];
-			ctrl[b] &= ~(0xffffULL << (16 * lane));
-			ctrl[b] |= (u64)tag_of(h) << (16 * lane);
+			ctrl[b] &= ~(0xffU << (8 * lane));
+			ctrl[b] |= (u32)tag_of(h) << (8 * lane);
 			who[slot] = cur;
 			cur = evicted;
 			h = t->hash[cur];
@@ -514,7 +546,7 @@ static int fill_table(struct efw_matcher *m, const struct efw_rule_spec *rules,
 {
 	struct efw_names *nm = &m->names;
 	struct name_key k;
-	u64 *ctrl = NULL;
+	u32 *ctrl = NULL;
 	u32 *who = NULL, j, slot, klen, tries;
 	int ret = -ENOMEM;
 
@@ -555,14 +587,14 @@ static int fill_table(struct efw_matcher *m, const struct efw_rule_spec *rules,
 		goto out;
 	nm->nodes = (struct efw_node *)(((uintptr_t)nm->nodes_mem + 63) &
 					~(uintptr_t)63);
-	nm->ctrl = (u64 *)(nm->nodes + 4 * (size_t)nm->nbuckets);
+	nm->ctrl = (u32 *)(nm->nodes + 4 * (size_t)nm->nbuckets);
 	memcpy(nm->ctrl, ctrl, (size_t)nm->nbuckets * sizeof(*ctrl));
 
 	for (slot = 0; slot < 4 * nm->nbuckets; slot++) {
 		struct efw_node *nd = &nm->nodes[slot];
 		const char *key;
 
-		if (!(ctrl[slot / 4] >> (16 * (slot % 4)) & 0xffff))
+		if (!(ctrl[slot / 4] >> (8 * (slot % 4)) & 0xff))
 			continue;
 		j = who[slot];
 		key = rule_key(rules, t->first[j], &klen, &k);
@@ -1017,7 +1049,7 @@ int efw_names_build(struct efw_matcher *m, const struct efw_rule_spec *rules,
 	for (i = 0; i < 4 * nm->nbuckets; i++) {
 		struct efw_node *nd = &nm->nodes[i];
 
-		if (!(nm->ctrl[i / 4] >> (16 * (i % 4)) & 0xffff))
+		if (!(nm->ctrl[i / 4] >> (8 * (i % 4)) & 0xff))
 			continue;
 		nd->exact_ps = ps_hint(m, nd->exact);
 		nd->wild_ps = ps_hint(m, nd->wild);
@@ -1074,6 +1106,7 @@ struct lookup {
 	const struct efw_matcher *m;
 	const char *q;		/* the query, lower-cased, no trailing dot */
 	u32 len;
+	u32 labels;		/* the query's */
 	u8 proto;
 	u16 port;
 	u32 best;		/* efw_match_name(): lowest covering id yet */
@@ -1082,13 +1115,12 @@ struct lookup {
 	int ret;
 };
 
-/* A suffix of the query probed for, then one whose tag is in the table. */
+/* A suffix of the query probed for. */
 struct cand {
-	u32 b1, b2;	/* its buckets */
-	u32 slot;	/* then: its first tag hit; then its node, or EFW_NONE */
-	u16 tag;
+	u64 hash;	/* finalised: its buckets and tag */
+	u32 slot;	/* its first tag hit, or EFW_NONE; then its node */
 	u8 start;	/* where it begins in the query */
-	u8 labels;	/* labels of the query left of it */
+	u8 depth;	/* its labels */
 };
 
 /* Walk an exact or wildcard chain; @ps is the cached port set of its head. */
@@ -1165,7 +1197,7 @@ static bool visit_globs(struct lookup *lk, u32 off, u32 plen, u32 labels)
 
 /* The globs of node @nd (a strict suffix of the query, @c) that match. */
 static bool globs(struct lookup *lk, const struct efw_node *nd,
-		  const struct cand *c)
+		  const struct cand *c, u32 labels)
 {
 	const struct efw_names *nm = &lk->m->names;
 	const struct efw_node_ext *e = ext_at(nm, nd->ext);
@@ -1174,7 +1206,7 @@ static bool globs(struct lookup *lk, const struct efw_node *nd,
 	u64 head;
 
 	if (e->globs != EFW_NONE &&
-	    visit_globs(lk, e->globs, plen, c->labels))
+	    visit_globs(lk, e->globs, plen, labels))
 		return true;
 	if (!gk || plen < gk)
 		return false;
@@ -1190,7 +1222,7 @@ static bool globs(struct lookup *lk, const struct efw_node *nd,
 		if (g->node == EFW_NONE)
 			return false;
 		if (g->node == c->slot && g->head == head)
-			return visit_globs(lk, g->list, plen, c->labels);
+			return visit_globs(lk, g->list, plen, labels);
 		if (++idx == nm->gcap)
 			idx = 0;
 	}
@@ -1221,47 +1253,51 @@ static inline bool key_is(const struct efw_names *nm,
 static u32 find_node(const struct lookup *lk, const struct cand *c)
 {
 	const struct efw_names *nm = &lk->m->names;
-	u64 hits = tag_hits(nm->ctrl[c->b1], c->tag);
-	u32 b = c->b1, slot;
+	u32 b1 = bucket1(nm, c->hash), b2 = bucket2(nm, c->hash), slot;
+	u64 hits = tag_hits(ctrl_pair(nm, b1, b2), tag_of(c->hash));
 
-	for (;;) {
-		for (; hits; hits &= hits - 1) {
-			slot = 4 * b + (u32)__builtin_ctzll(hits) / 16;
-			if (key_is(nm, &nm->nodes[slot], lk->q + c->start,
-				   lk->len - c->start))
-				return slot;
-		}
-		if (b == c->b2)
-			return EFW_NONE;
-		b = c->b2;
-		hits = tag_hits(nm->ctrl[b], c->tag);
+	for (; hits; hits &= hits - 1) {
+		slot = lane_slot(b1, b2, (u32)__builtin_ctzll(hits) / 8);
+		if (key_is(nm, &nm->nodes[slot], lk->q + c->start,
+			   lk->len - c->start))
+			return slot;
 	}
+	return EFW_NONE;
 }
 
 /*
- * Examine the suffixes found, whose entries were prefetched: find each
- * one's node (past any other key with the same tag) and walk its exact or
- * wildcard chain; then, only where they can still win, the globs.
+ * Examine the probes c[0, @nc), whose entries (of their first tag hit)
+ * were prefetched: find each one's node (past any other key with the same
+ * tag) and walk its exact or wildcard chain; then, only where they can
+ * still win, the globs.
  */
 static bool flush(struct lookup *lk, struct cand *c, u32 nc)
 {
 	const struct efw_names *nm = &lk->m->names;
 	const struct efw_node *nd;
-	u32 i;
+	u32 i, withglobs = 0;
 
 	for (i = 0; i < nc; i++) {
 		u32 r;
 
-		/* Almost always the entry sift() prefetched; else, search. */
-		nd = &nm->nodes[c[i].slot];
-		if (!key_is(nm, nd, lk->q + c[i].start, lk->len - c[i].start))
-			c[i].slot = find_node(lk, &c[i]);
 		if (c[i].slot == EFW_NONE)
 			continue;
+		/* Almost always the entry prefetched; else, search. */
 		nd = &nm->nodes[c[i].slot];
-		/* Its globs may come next: start fetching them now. */
-		if (c[i].start && nd->glob_min < lk->best)
+		if (!key_is(nm, nd, lk->q + c[i].start, lk->len - c[i].start)) {
+			c[i].slot = find_node(lk, &c[i]);
+			if (c[i].slot == EFW_NONE)
+				continue;
+			nd = &nm->nodes[c[i].slot];
+		}
+		/*
+		 * Its globs may come next: start fetching them now. (The
+		 * best only goes down: a node skipped here stays skipped.)
+		 */
+		if (c[i].start && nd->glob_min < lk->best) {
 			__builtin_prefetch(nm->arena + nd->ext);
+			withglobs |= 1U << i;
+		}
 		r = c[i].start ? nd->wild : nd->exact;
 		if (r == EFW_NONE || (!lk->fn && r >= lk->best))
 			continue;
@@ -1269,40 +1305,58 @@ static bool flush(struct lookup *lk, struct cand *c, u32 nc)
 				 visit(lk, r, nd->exact_ps))
 			return true;
 	}
-	for (i = 0; i < nc; i++) {
-		u32 l = c[i].labels < 8 ? c[i].labels : 8;
+	for (; withglobs; withglobs &= withglobs - 1) {
+		u32 left, l;
 
-		if (c[i].slot == EFW_NONE || !c[i].start)
-			continue;
+		i = (u32)__builtin_ctz(withglobs);
+		left = lk->labels - c[i].depth;
+		l = left < 8 ? left : 8;
 		nd = &nm->nodes[c[i].slot];
-		if (nd->glob_min == EFW_NONE ||
-		    (!lk->fn && nd->glob_min >= lk->best) ||
+		if ((!lk->fn && nd->glob_min >= lk->best) ||
 		    !(nd->gmask >> (l - 1) & 1))
 			continue;
-		if (globs(lk, nd, &c[i]))
+		if (globs(lk, nd, &c[i], left))
 			return true;
 	}
 	return false;
 }
 
 /*
- * Check, lower-case and copy @name (@len bytes, 1..EFW_NAME_MAX) into @buf,
- * zeros after it, and record where each label starts in @st. Returns the
- * number of labels, 0 if @name is not a host name. One pass, a word at a
- * time: every byte is classified with carry-free byte arithmetic (with its
- * top bit set aside, a byte plus a constant below 0x80 never carries into
- * the next byte).
+ * One pass over the query @q (@len bytes, lower-cased in place), right to
+ * left in 8-byte chunks aligned on its end, with EFW_PAD bytes of '.'
+ * before it: check every byte and label, lower-case, and compute the hash
+ * of each suffix at a label boundary as key_hash() would. The chunks
+ * right of a label boundary are chained as they go by (h), and its own
+ * chunk's bytes right of the dot close the chain, so a suffix costs a
+ * shift, an xor and two multiplies. The byte before @q is the dot of the
+ * first label.
+ *
+ * Probes, the suffixes worth looking up (a label count some node has),
+ * are numbered from the right; those numbered [@from, @from + EFW_BATCH)
+ * go into @c: each one's tags are tested and the entry of its first tag
+ * hit prefetched at once. The control words (1/64 of the table) mostly
+ * stay cached, and no branch depends on them, so the entries of all the
+ * probes are on their way while the scan goes on. Returns how many probes
+ * there are, 0 for a query that is not a host name; *@labels: its labels.
+ *
+ * Bytes are classified with carry-free byte arithmetic: with its top bit
+ * set aside, a byte plus a constant below 0x80 never carries into the
+ * next.
  */
-static u32 canon(const char *name, u32 len, char *buf, u8 *st)
+static u32 scan(const struct efw_names *nm, char *q, u32 len, u32 from,
+		struct cand *c, u32 *labels)
 {
-	u32 i, nl = 1, ls = 0;
-	u64 bad = 0;
+	/* Locals: the stores into @q could alias *nm for the compiler. */
+	const u64 mul = nm->mul, lab_mask = nm->lab_mask;
+	const u32 max_labels = nm->max_labels, nb = nm->nbuckets;
+	const u32 *ctrl = nm->ctrl;
+	const struct efw_node *nodes = nm->nodes;
+	u64 h = nm->seed, bad = 0;
+	s32 a, p, prev = (s32)len;
+	u32 depth = 0, np = 0;
 
-	memcpy(buf, name, len);
-	memset(buf + len, 0, 2 * EFW_PAD);
-	st[0] = 0;
-	for (i = 0; i < len; i += 8) {
-		u64 w = load_le64(buf + i), x = w & LOWS, alpha, dots, ok;
+	for (a = (s32)len - 8;; a -= 8) {
+		u64 w = load_le64(q + a), x = w & LOWS, alpha, dots, ok;
 
 		/* Letters of either case, with 0x20 set: the lower case. */
 		alpha = bytes_in(x | 0x20 * ONES, 'a', 'z');
@@ -1310,55 +1364,48 @@ static u32 canon(const char *name, u32 len, char *buf, u8 *st)
 		ok = alpha | dots | bytes_in(x, '0', '9') | bytes_eq(x, '-') |
 		     bytes_eq(x, '_');
 		x |= alpha >> 2;
-		store_le64(buf + i, x);
-		if (len - i < 8) {
-			u64 live = (1ULL << (8 * (len - i))) - 1;
-
-			ok |= ~live;
-			dots &= live;
-		}
+		store_le64(q + a, x);
 		/* Bytes from 0x80 up are never part of a host name. */
 		bad |= (~ok | w) & HIGHS;
-		for (; dots; dots &= dots - 1) {
-			u32 p = i + (u32)__builtin_ctzll(dots) / 8;
+		while (dots) {
+			u32 top = 63 - (u32)__builtin_clzll(dots);
 
+			dots ^= 1ULL << top;
+			p = a + (s32)(top / 8);
 			/* Labels of 1..EFW_LABEL_MAX bytes. */
-			bad |= p - ls - 1 >= EFW_LABEL_MAX;
-			/*
-			 * A name of more labels has an empty one and is
-			 * refused anyway: keep the index in bounds.
-			 */
-			st[nl++ % EFW_LABELS_MAX] = (u8)(p + 1);
-			ls = p + 1;
+			bad |= (u32)(prev - p - 2) >= EFW_LABEL_MAX;
+			prev = p;
+			depth++;
+			if (depth < 63 ? lab_mask >> depth & 1 :
+			    (lab_mask >> 63 & 1) && depth <= max_labels) {
+				if (np - from < EFW_BATCH) {
+					struct cand *cd = &c[np - from];
+					u64 f = suffix_fin((h ^ (x >> 8 >> (top & ~7U))) * mul);
+					u32 b1 = reduce((u32)f, nb);
+					u32 b2 = reduce((u32)(f >> 32), nb);
+					u64 hits = tag_hits((u64)ctrl[b2] << 32 | ctrl[b1],
+							    tag_of(f));
+					u32 lane = (u32)__builtin_ctzll(hits | 1ULL << 63) / 8;
+					u32 none = -(u32)!hits, slot;
+
+					/* Arithmetic, not branches: a miss is entry 0. */
+					slot = 4 * (lane & 4 ? b2 : b1) + (lane & 3);
+					__builtin_prefetch(&nodes[slot & ~none]);
+					cd->slot = slot | none;
+					cd->hash = f;
+					cd->start = (u8)(p + 1);
+					cd->depth = (u8)depth;
+				}
+				np++;
+			}
+			if (p < 0)
+				goto done;
 		}
+		h = (h ^ x) * mul;
 	}
-	bad |= len - ls - 1 >= EFW_LABEL_MAX;
-	return bad ? 0 : nl;
-}
-
-/*
- * Of the probes c[0, @np), whose control words were prefetched, keep (in
- * place, in order) those whose tag is in either bucket, with the slot of
- * the first tag hit, and prefetch that entry; returns how many were kept. No branch
- * depends on the control words, so a probe whose word is still on its way
- * from memory never holds back the next one's.
- */
-static u32 sift(const struct efw_names *nm, struct cand *c, u32 np)
-{
-	u32 i, nc = 0;
-
-	for (i = 0; i < np; i++) {
-		u64 hit1 = tag_hits(nm->ctrl[c[i].b1], c[i].tag);
-		u64 hit2 = tag_hits(nm->ctrl[c[i].b2], c[i].tag);
-		u32 slot1 = 4 * c[i].b1 + (u32)__builtin_ctzll(hit1 | 1ULL << 63) / 16;
-		u32 slot2 = 4 * c[i].b2 + (u32)__builtin_ctzll(hit2 | 1ULL << 63) / 16;
-
-		c[i].slot = hit1 ? slot1 : slot2;
-		__builtin_prefetch(&nm->nodes[c[i].slot]);
-		c[nc] = c[i];
-		nc += (hit1 | hit2) != 0;
-	}
-	return nc;
+done:
+	*labels = depth;
+	return bad ? 0 : np;
 }
 
 /* Returns false if the lookup was stopped by the visitor. */
@@ -1366,10 +1413,8 @@ static bool lookup(struct lookup *lk, const char *name, size_t len)
 {
 	const struct efw_names *nm = &lk->m->names;
 	char buf[EFW_QBUF];
-	u8 st[EFW_LABELS_MAX];
 	struct cand c[EFW_BATCH];
-	u32 nl, k, end, depth, np = 0;
-	u64 h;
+	u32 np, from;
 
 	if (!nm->max_labels || !name)
 		return true;
@@ -1377,45 +1422,29 @@ static bool lookup(struct lookup *lk, const char *name, size_t len)
 		len--;
 	if (!len || len > EFW_NAME_MAX)
 		return true;
-	/* Check and lower-case it all first: an invalid name matches nothing. */
-	nl = canon(name, (u32)len, buf, st);
-	if (!nl)
-		return true;
-	lk->q = buf;
+	/* '.' before the name (scan's first dot), zeros after (key compares). */
+	memset(buf, '.', EFW_PAD);
+	memcpy(buf + EFW_PAD, name, len);
+	memset(buf + EFW_PAD + len, 0, 2 * EFW_PAD);
+	lk->q = buf + EFW_PAD;
 	lk->len = (u32)len;
 
 	/*
-	 * Right to left, one label at a time: hash the suffix seen so far
-	 * and, if some node has its label count, note its two buckets and
-	 * tag and prefetch both control words. Only then (sift) are the tags
-	 * looked at, and only then (flush) the entries found: each stage's
-	 * memory reads are all in flight together.
+	 * Check and lower-case it all first (an invalid name matches
+	 * nothing) while hashing the suffixes, testing their tags and
+	 * prefetching the entries found; only then (flush) are the entries
+	 * looked at, so that their memory reads are all in flight together.
+	 * A query with more probes than a batch is scanned again for each
+	 * further batch.
 	 */
-	h = nm->seed;
-	end = (u32)len;
-	for (k = nl, depth = 1; k-- > 0 && depth <= nm->max_labels; depth++) {
-		u32 s = st[k];
-		u64 f;
-
-		h = (h + bytes_hash(buf + s, end - s, nm->mul)) * nm->mul2;
-		end = s - 1;
-		if (!(nm->lab_mask >> (depth < 63 ? depth : 63) & 1))
-			continue;
-		f = hash_fin(h);
-		c[np].b1 = bucket1(nm, f);
-		c[np].b2 = bucket2(nm, f);
-		c[np].tag = tag_of(f);
-		c[np].start = (u8)s;
-		c[np].labels = (u8)k;
-		__builtin_prefetch(&nm->ctrl[c[np].b1]);
-		__builtin_prefetch(&nm->ctrl[c[np].b2]);
-		if (++np == EFW_BATCH) {
-			if (flush(lk, c, sift(nm, c, np)))
-				return false;
-			np = 0;
-		}
+	np = scan(nm, buf + EFW_PAD, (u32)len, 0, c, &lk->labels);
+	for (from = 0; from < np; from += EFW_BATCH) {
+		if (from)
+			scan(nm, buf + EFW_PAD, (u32)len, from, c, &lk->labels);
+		if (flush(lk, c, np - from < EFW_BATCH ? np - from : EFW_BATCH))
+			return false;
 	}
-	return !flush(lk, c, sift(nm, c, np));
+	return true;
 }
 
 s32 efw_match_name(const struct efw_matcher *m, const char *name, size_t len,

@@ -273,6 +273,45 @@ TEST(glob_index_and_short_heads)
  * labels than one probe batch, a table full enough for cuckoo moves, and
  * crowded glob nodes whose index heads are filtered.
  */
+/*
+ * Glob index tables: several crowded nodes, each with its own table, one
+ * indexed by heads and one by tails, in the same arena. Every indexed
+ * glob is found through its node's table, and a query whose head (tail)
+ * has no list, on any of the nodes, matches none of them.
+ */
+TEST(glob_index_tables)
+{
+	struct efw_matcher *m;
+	char name[128];
+	int i, z;
+
+	reset();
+	for (z = 0; z < 3; z++)
+		for (i = 0; i < 700; i++) {
+			snprintf(name, sizeof(name), "h%dq*.zone%d.example", i, z);
+			add(EFW_KIND_GLOB, name, "tcp/443");
+		}
+	for (i = 0; i < 700; i++) {
+		snprintf(name, sizeof(name), "*-t%dq.tails.example", i);
+		add(EFW_KIND_GLOB, name, "tcp/443");
+	}
+	ASSERT_NE(NULL, m = build());
+	for (z = 0; z < 3; z++)
+		for (i = 0; i < 700; i++) {
+			snprintf(name, sizeof(name), "H%dQany.zone%d.example", i, z);
+			EXPECT_EQ(z * 700 + i, q(m, name, "tcp/443")) TH_LOG("%s", name);
+			snprintf(name, sizeof(name), "h%dr.zone%d.example", i, z);
+			EXPECT_EQ(-1, q(m, name, "tcp/443")) TH_LOG("%s", name);
+		}
+	for (i = 0; i < 700; i++) {
+		snprintf(name, sizeof(name), "x-y-t%dq.tails.example", i);
+		EXPECT_EQ(2100 + i, q(m, name, "tcp/443")) TH_LOG("%s", name);
+		snprintf(name, sizeof(name), "x-y-t%dr.tails.example", i);
+		EXPECT_EQ(-1, q(m, name, "tcp/443")) TH_LOG("%s", name);
+	}
+	efw_matcher_free(m);
+}
+
 TEST(long_keys_deep_names_big_table)
 {
 	static const char long_sfx[] =
@@ -1063,6 +1102,75 @@ TEST(huge_table)
 	efw_matcher_free(m);
 	free(sp);
 	free(p);
+}
+
+/*
+ * The lookup hashes each suffix of the query in 8-byte chunks aligned on
+ * the query's end, the build hashes each key on its own: both must agree
+ * for every key length and every position of its dots in a chunk. Keys
+ * of every length from 1 to EFW_NAME_MAX (labels of 1 to 9 bytes, so
+ * dots fall at every offset), each an exact rule and, under it, a
+ * wildcard; queried in upper case with a trailing dot, then with one byte
+ * changed (never a match: the node table's 8-bit tags let about one
+ * absent suffix in 30 through to a key compare).
+ */
+TEST(suffix_hash_every_length)
+{
+	static struct seen seen;
+	struct efw_matcher *m;
+	char name[EFW_NAME_MAX + 8], qn[EFW_NAME_MAX + 16];
+	u32 len, i;
+
+	reset();
+	for (len = 1; len <= EFW_NAME_MAX; len++) {
+		u32 lab = 0, nl = 0, o;
+
+		/* Labels of 1 + (len + nl) % 9 bytes, the last one not empty. */
+		for (o = 0; o < len; o++) {
+			if (lab == 1 + (len + nl) % 9 && o + 1 < len) {
+				name[o] = '.';
+				lab = 0;
+				nl++;
+			} else {
+				name[o] = "abcdefghijklmnopqrstuvwxyz0123456789-"[(o * 7 + len) % 36];
+				lab++;
+			}
+		}
+		name[len] = '\0';
+		ASSERT_EQ(2 * (len - 1), add(EFW_KIND_EXACT, name, "tcp/443"));
+		memmove(name + 2, name, len + 1);
+		name[0] = '*';
+		name[1] = '.';
+		/* Past EFW_NAME_MAX, a placeholder that keeps the numbering. */
+		add(EFW_KIND_WILDCARD, len + 2 <= EFW_NAME_MAX ? name : "*.unused",
+		    "tcp/22");
+	}
+	ASSERT_NE(NULL, m = build());
+	for (i = 0; i < nrules; i += 2) {
+		const char *key = pats[i].name;
+		u32 kl = pats[i].name_len;
+
+		for (len = 0; len < kl; len++)
+			qn[len] = key[len] >= 'a' && key[len] <= 'z' ?
+				  key[len] - 32 : key[len];
+		qn[kl] = '.';
+		qn[kl + 1] = '\0';
+		EXPECT_EQ((int)i, q(m, qn, "tcp/443")) TH_LOG("%s", qn);
+		qn[kl] = '\0';
+		if (kl + 2 <= EFW_NAME_MAX) {
+			name[0] = 'Z';
+			name[1] = '.';
+			memcpy(name + 2, qn, kl + 1);
+			/* A wildcard on a shorter suffix may come first. */
+			memset(&seen, 0, sizeof(seen));
+			efw_match_name_each(m, name, strlen(name), collect, &seen);
+			EXPECT_EQ(1, seen.bit[i + 1]) TH_LOG("%s", name);
+		}
+		/* One byte off, anywhere: the key of no rule. */
+		qn[(i * 13) % kl] = qn[(i * 13) % kl] == '_' ? 'x' : '_';
+		EXPECT_EQ(-1, q(m, qn, "tcp/443")) TH_LOG("%s", qn);
+	}
+	efw_matcher_free(m);
 }
 
 TEST_HARNESS_MAIN
