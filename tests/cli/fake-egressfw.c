@@ -394,6 +394,16 @@ static void dump_rules(const struct nlmsghdr *req)
 	end_msg(nlh);
 }
 
+/* A u8 or u32 setting, if the request has it, into *@v. */
+static void take(const struct nlattr *cfg, uint16_t type, unsigned int *v)
+{
+	const struct nlattr *a = nested_of(cfg, type);
+
+	if (a)
+		*v = mnl_attr_get_payload_len(a) == 1 ? mnl_attr_get_u8(a) :
+							mnl_attr_get_u32(a);
+}
+
 static void set_config(const struct nlmsghdr *req)
 {
 	const struct nlattr *cfg = attr_of(req, EGRESSFW_A_CONFIG), *a;
@@ -411,33 +421,15 @@ static void set_config(const struct nlmsghdr *req)
 	}
 	if (a)
 		st.hello_max = v;
-	a = nested_of(cfg, EGRESSFW_CFG_A_MODE);
-	if (a)
-		st.mode = mnl_attr_get_u8(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS);
-	if (a)
-		st.hello_timeout = mnl_attr_get_u32(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_PENDING_MAX);
-	if (a)
-		st.pending_max = mnl_attr_get_u32(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_STRICT);
-	if (a)
-		st.strict = mnl_attr_get_u8(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_QUIC);
-	if (a)
-		st.quic = mnl_attr_get_u8(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_TTL_MIN);
-	if (a)
-		st.ttl_min = mnl_attr_get_u32(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_TTL_MAX);
-	if (a)
-		st.ttl_max = mnl_attr_get_u32(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_GRACE);
-	if (a)
-		st.grace = mnl_attr_get_u32(a);
-	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_MAX);
-	if (a)
-		st.dns_max = mnl_attr_get_u32(a);
+	take(cfg, EGRESSFW_CFG_A_MODE, &st.mode);
+	take(cfg, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS, &st.hello_timeout);
+	take(cfg, EGRESSFW_CFG_A_PENDING_MAX, &st.pending_max);
+	take(cfg, EGRESSFW_CFG_A_STRICT, &st.strict);
+	take(cfg, EGRESSFW_CFG_A_QUIC, &st.quic);
+	take(cfg, EGRESSFW_CFG_A_DNS_TTL_MIN, &st.ttl_min);
+	take(cfg, EGRESSFW_CFG_A_DNS_TTL_MAX, &st.ttl_max);
+	take(cfg, EGRESSFW_CFG_A_DNS_GRACE, &st.grace);
+	take(cfg, EGRESSFW_CFG_A_DNS_MAX, &st.dns_max);
 	a = nested_of(cfg, EGRESSFW_CFG_A_TLS_PORTS);
 	if (a) {
 		st.n_tls_ports = mnl_attr_get_payload_len(a) / 2;
