@@ -33,6 +33,12 @@
 #define EFW_DNS_SWEEP_INTERVAL	(5 * HZ)
 /* Chains recounted per lock hold at load: bounded time with BHs off. */
 #define EFW_DNS_RECOUNT_BATCH	256
+/*
+ * Entries one insert may push out. Usually one; more only after dns-max
+ * was lowered, and then the table shrinks to the new bound over a few
+ * answers (and sweeps) instead of in one long softirq.
+ */
+#define EFW_DNS_EVICT_BATCH	64
 
 struct efw_learned {
 	struct hlist_node hnode;
@@ -115,6 +121,20 @@ static void unlink_entry(struct efw_dns_table *t, struct efw_learned *e,
 	kfree_rcu(e, rcu);
 }
 
+/* Under t->lock: push out the least recently answered entry. */
+static void evict_oldest(struct efw_net *en, struct efw_dns_table *t,
+			 struct efw_ruleset *rs)
+{
+	struct efw_learned *e;
+
+	if (list_empty(&t->lru))
+		return;
+	e = list_first_entry(&t->lru, struct efw_learned, lru);
+	if (live(e))
+		efw_stat_inc(en, EFW_STAT_DNS_EVICTED);
+	unlink_entry(t, e, rs);
+}
+
 /*
  * Under t->lock: the entry for (@family, @addr, @name), or NULL; *@oldest
  * is the least recently answered entry of that address and *@n how many
@@ -159,7 +179,7 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 		      const char *name, u8 len, u32 ttl, unsigned long expires)
 {
 	struct hlist_head *head = bucket_of(t, a->family, a->addr);
-	struct efw_learned *e, *oldest, *victim;
+	struct efw_learned *e, *oldest, *known;
 	u32 n, max = READ_ONCE(en->cfg.dns_max);
 
 	/* Most answers repeat what is known: refresh without allocating. */
@@ -187,23 +207,22 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 	e->gen = rs->generation;
 
 	spin_lock_bh(&t->lock);
-	victim = find_locked(head, a->family, a->addr, name, len, &oldest, &n);
-	if (victim) {		/* learned meanwhile on another CPU */
-		refresh(t, victim, rs, ttl, expires);
+	known = find_locked(head, a->family, a->addr, name, len, &oldest, &n);
+	if (known) {		/* learned meanwhile on another CPU */
+		refresh(t, known, rs, ttl, expires);
 		spin_unlock_bh(&t->lock);
 		kfree(e);
 		efw_stat_inc(en, EFW_STAT_DNS_REFRESHED);
 		return;
 	}
 	/* Room: first among this address's names, then in the table. */
-	victim = n >= EFW_DNS_NAMES_PER_ADDR ? oldest : NULL;
-	if (!victim && t->count >= max && !list_empty(&t->lru))
-		victim = list_first_entry(&t->lru, struct efw_learned, lru);
-	if (victim) {
-		if (live(victim))
+	if (n >= EFW_DNS_NAMES_PER_ADDR) {
+		if (live(oldest))
 			efw_stat_inc(en, EFW_STAT_DNS_EVICTED);
-		unlink_entry(t, victim, rs);
+		unlink_entry(t, oldest, rs);
 	}
+	for (n = 0; t->count >= max && n < EFW_DNS_EVICT_BATCH; n++)
+		evict_oldest(en, t, rs);
 	hlist_add_head_rcu(&e->hnode, head);
 	list_add_tail(&e->lru, &t->lru);
 	if (++t->count == 1)
@@ -388,6 +407,9 @@ static void sweep(struct work_struct *work)
 	list_for_each_entry_safe(e, tmp, &t->lru, lru)
 		if (!live(e))
 			unlink_entry(t, e, rs);
+	/* A lowered dns-max applies to the entries already there too. */
+	while (t->count > READ_ONCE(t->en->cfg.dns_max))
+		evict_oldest(t->en, t, rs);
 	if (t->count)
 		mod_delayed_work(system_wq, &t->sweep, EFW_DNS_SWEEP_INTERVAL);
 	spin_unlock_bh(&t->lock);

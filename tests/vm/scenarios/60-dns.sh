@@ -225,6 +225,10 @@ check "gw: the flood was answered ($n of 300)" [ "$n" -ge 290 ]
 check "gw: the table stays at its bound ($(fw_stat dns_entries))" [ "$(fw_stat dns_entries)" -le 50 ]
 check "gw: evictions are counted ($ev0 -> $(fw_stat dns_evicted))" [ "$(fw_stat dns_evicted)" -ge $((ev0 + 240)) ]
 check "gw: the cache listing agrees" [ "$(ctl cache | grep -c flood)" -le 50 ]
+expect "gw: dns-max lowered to 10" 0 '' ctl set dns-max 10
+in_ns "$NS_CLIENT" python3 "$peers/dns_query.py" "$RESOLVER4" x.apu.sophos.com >/dev/null
+check "gw: the next answer brings the table down to the new bound ($(fw_stat dns_entries))" \
+	[ "$(fw_stat dns_entries)" -le 10 ]
 expect "gw: dns-max back to the default" 0 '' ctl set dns-max 65536
 
 # The issue's own check: the Sophos list, ssh by name.
