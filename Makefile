@@ -73,33 +73,39 @@ deps:
 vm-deps:
 	-scripts/install-deps --vm
 
-# The module, built by kbuild against KVER's headers (default: the newest
-# kernel whose headers are installed; the build host's own kernel may have
-# none). kbuild leaves egressfw.ko at the root; the VM tests use the copy in
-# $(BUILD), which run-vm boots the matching kernel for (its vermagic).
-KVER ?= $(shell for d in /lib/modules/*/build; do [ -e "$$d/Makefile" ] && basename "$${d%/build}"; done | sort -V | tail -n 1)
-KDIR ?= /lib/modules/$(KVER)/build
+# The module, built by kbuild (scripts/build-module, out of the tree)
+# against one kernel of tests/kernels/matrix: KERNEL=6.1 (Debian 12's, the
+# default), 6.12, 6.12-rt, 5.10, 7.2 or debug; tests/kernels/prepare gets
+# it. KDIR=/path/to/build/tree builds against any other kernel instead.
+# The result is $(BUILD)/egressfw.ko; run-vm boots the kernel of its
+# vermagic.
+KERNEL ?= 6.1
+KDIR ?=
 module:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	@mkdir -p $(BUILD)
-	cp egressfw.ko $(BUILD)/egressfw.ko
+	kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$(tests/kernels/prepare -q $(KERNEL) | cut -d' ' -f3) && \
+	scripts/build-module "$$kdir" $(BUILD)/module || { cat $(BUILD)/module/build.log; exit 1; }
+	cp $(BUILD)/module/egressfw.ko $(BUILD)/egressfw.ko
 
-# The module's scenarios in a QEMU VM (tests/vm/run-vm, KTAP).
+# The module's scenarios in a QEMU VM (KTAP) on KERNEL (tests/kernels/vm
+# builds the module for it). VM_FLAGS: run-vm options and scenarios.
 VM_FLAGS ?=
-vm-check: tool module
-	tests/vm/run-vm --build $(BUILD) --module $(BUILD)/egressfw.ko $(VM_FLAGS)
+vm-check: tool
+	tests/kernels/vm --build $(BUILD) $(KERNEL) $(VM_FLAGS)
 
 # The demo: lists/sophos.list on a gateway in a VM, allowed and denied
 # connections, the counters (tests/vm/demo/sophos.sh). Fails if anything
 # behaves differently.
 demo: deps
 	scripts/install-deps --vm
-	$(MAKE) tool module
-	tests/vm/run-vm --build $(BUILD) --module $(BUILD)/egressfw.ko tests/vm/demo/sophos.sh
+	$(MAKE) tool
+	tests/kernels/vm --build $(BUILD) $(KERNEL) tests/vm/demo/sophos.sh
 
-# The whole suite: unit tests (KTAP), short fuzz runs, CLI checks, the VM
-# scenarios (run-all builds the module for them); one summary line
-# "N passed, N failed, N skipped" at the end.
+# The whole suite: unit tests (KTAP), short fuzz runs, CLI checks, and the
+# kernel matrix (tests/kernels/matrix: compile on 5.10, 6.1, 6.12,
+# 6.12-rt, 7.2 and the debug kernel; the VM scenarios on 6.1, 6.12 and the
+# debug kernel; DKMS on 6.1 and 6.12); a table of the matrix, then one
+# summary line "N passed, N failed, N skipped".
 check: deps vm-deps
 	$(MAKE) tool $(UNIT_TESTS) $(FUZZERS)
 	tests/run-all --build $(BUILD) --fuzz-seconds $(FUZZ_CHECK_SECONDS)
@@ -116,8 +122,8 @@ bench: $(BENCHES)
 # In the test VM: gateway throughput and TLS handshake rate with and
 # without rules (bench/vm-gateway.sh), DNS queries/s with and without
 # learning (bench/vm-dns.sh); ratios from one run.
-bench-vm: tool module
-	tests/vm/run-vm --build $(BUILD) --module $(BUILD)/egressfw.ko bench/vm-gateway.sh bench/vm-dns.sh
+bench-vm: tool
+	tests/kernels/vm --build $(BUILD) $(KERNEL) bench/vm-gateway.sh bench/vm-dns.sh
 
 # Installation on a gateway (README "Install on a gateway"). DESTDIR
 # stages it (packagers, tests/cli/install.sh); PREFIX moves everything but
@@ -152,10 +158,11 @@ install: $(BUILD)/egressctl
 # VERSION file that carry this tree's version: the DKMS build has no .git.
 # Then: dkms install egressfw/VERSION.
 dkms-install:
-	install -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include/uapi/linux \
+	install -d $(DESTDIR)$(DKMSDIR)/kmod/compat $(DESTDIR)$(DKMSDIR)/include/uapi/linux \
 		$(DESTDIR)$(DKMSDIR)/scripts
 	install -m 0644 Kbuild $(DESTDIR)$(DKMSDIR)/Kbuild
 	install -m 0644 kmod/*.c kmod/*.h kmod/*.mk $(DESTDIR)$(DKMSDIR)/kmod/
+	install -m 0644 kmod/compat/*.c kmod/compat/*.mk $(DESTDIR)$(DKMSDIR)/kmod/compat/
 	install -m 0644 include/uapi/linux/*.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
 	install -m 0755 scripts/version $(DESTDIR)$(DKMSDIR)/scripts/version
 	echo '$(VERSION)' >$(DESTDIR)$(DKMSDIR)/VERSION

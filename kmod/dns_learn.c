@@ -226,7 +226,7 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 	hlist_add_head_rcu(&e->hnode, head);
 	list_add_tail(&e->lru, &t->lru);
 	if (++t->count == 1)
-		mod_delayed_work(system_wq, &t->sweep, EFW_DNS_SWEEP_INTERVAL);
+		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_DNS_SWEEP_INTERVAL);
 	count_rules(rs, e, 1);
 	spin_unlock_bh(&t->lock);
 	efw_stat_inc(en, EFW_STAT_DNS_LEARNED);
@@ -411,7 +411,7 @@ static void sweep(struct work_struct *work)
 	while (t->count > READ_ONCE(t->en->cfg.dns_max))
 		evict_oldest(t->en, t, rs);
 	if (t->count)
-		mod_delayed_work(system_wq, &t->sweep, EFW_DNS_SWEEP_INTERVAL);
+		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_DNS_SWEEP_INTERVAL);
 	spin_unlock_bh(&t->lock);
 	rcu_read_unlock();
 }

@@ -103,7 +103,7 @@ int efw_pending_start(struct efw_net *en, struct nf_conn *ct, u32 data_seq)
 	list_add_tail(&p->lru, &t->lru);
 	t->count++;
 	if (t->count == 1)
-		mod_delayed_work(system_wq, &t->sweep, EFW_SWEEP_INTERVAL);
+		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_SWEEP_INTERVAL);
 	spin_unlock_bh(&t->lock);
 	return 0;
 }
@@ -253,7 +253,7 @@ static void sweep(struct work_struct *work)
 		list_add(&p->lru, &dead);
 	}
 	if (t->count)
-		mod_delayed_work(system_wq, &t->sweep, EFW_SWEEP_INTERVAL);
+		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_SWEEP_INTERVAL);
 	spin_unlock_bh(&t->lock);
 
 	list_for_each_entry_safe(p, tmp, &dead, lru)

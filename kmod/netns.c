@@ -9,6 +9,7 @@
  */
 #include <linux/slab.h>
 #include <linux/percpu.h>
+#include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_labels.h>

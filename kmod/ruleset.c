@@ -31,8 +31,8 @@ static int reserve(void **arr, u32 *cap, u32 need, size_t size)
 			return -E2BIG;
 		ncap *= 2;
 	}
-	n = kvrealloc(*arr, array_size(*cap, size), array_size(ncap, size),
-		      GFP_KERNEL);
+	n = efw_kvrealloc(*arr, array_size(*cap, size), array_size(ncap, size),
+			  GFP_KERNEL);
 	if (!n)
 		return -ENOMEM;
 	*arr = n;

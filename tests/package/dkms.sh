@@ -3,8 +3,8 @@
 #
 # The DKMS package, for real, on this host: `make dkms-install` puts the
 # module's sources in /usr/src/egressfw-VERSION, `dkms add`, `build` and
-# `install` build and install egressfw.ko for the newest kernel with headers
-# (Debian 12's 6.1, the VM's kernel), and one VM boot (tests/vm/run-vm)
+# `install` build and install egressfw.ko for one installed Debian kernel
+# (tests/kernels/matrix: 6.1 and 6.12), and one VM boot (tests/vm/run-vm)
 # tests that very .ko: the scenarios tests/package/vm-*.sh check there that
 # modprobe finds the installed module, that it enforces, and that the
 # systemd unit's command lines work with it. Its KTAP is nested in ours.
@@ -15,12 +15,20 @@
 # removed at the end. Needs root and dkms (scripts/install-deps --vm); skips
 # (exit 4) without them. On CI hosts only: it changes /lib/modules.
 #
-# usage: tests/package/dkms.sh [--build DIR]
+# usage: tests/package/dkms.sh [--build DIR] [--kver KVER]
+#   --kver   the kernel release (default: Debian 12's, tests/kernels/prepare 6.1)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/ktap.sh
 
 build=build
-[ "${1:-}" = --build ] && build=$2
+kver=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build=$2; shift 2 ;;
+	--kver) kver=$2; shift 2 ;;
+	*) echo "usage: $0 [--build DIR] [--kver KVER]" >&2; exit 2 ;;
+	esac
+done
 
 skip() {
 	ktap_skip "dkms package" "$1"
@@ -30,11 +38,9 @@ skip() {
 
 [ "$(id -u)" -eq 0 ] || skip "needs root (dkms installs into /usr/src and /lib/modules)"
 command -v dkms >/dev/null || skip "no dkms (scripts/install-deps --vm)"
-kver=
-for d in /lib/modules/*/build; do
-	[ -e "$d/Makefile" ] && kver=$(basename "${d%/build}")
-done
-[ -n "$kver" ] || skip "no kernel headers (apt-get install linux-headers-amd64)"
+[ -n "$kver" ] || kver=$(tests/kernels/prepare -q 6.1 2>/dev/null | cut -d' ' -f2)
+[ -n "$kver" ] && [ -e "/lib/modules/$kver/build/Makefile" ] ||
+	skip "no kernel headers for '${kver:-6.1}' (apt-get install linux-headers-amd64)"
 version=$(scripts/version)
 src=/usr/src/egressfw-$version
 mok=/var/lib/dkms/mok.key
@@ -89,6 +95,13 @@ expect_same "the tree tells its version without git" "$version" \
 step "dkms add" dkms add "egressfw/$version" &&
 step "dkms build for $kver" dkms build "egressfw/$version" -k "$kver" &&
 step "dkms install for $kver" dkms install "egressfw/$version" -k "$kver"
+# A kernel older than the supported range is refused by DKMS itself, with
+# its own message, before any compiler runs (dkms.conf BUILD_EXCLUSIVE_*).
+old_kdir=$(mktemp -d)
+expect "dkms refuses a kernel older than 5.10 (5.4) by name" 77 \
+	"BUILD_EXCLUSIVE directive which does not match this kernel" \
+	dkms build "egressfw/$version" -k 5.4.0-1-amd64 --kernelsourcedir "$old_kdir"
+rm -rf "$old_kdir"
 case "$(dkms status "egressfw/$version" -k "$kver" 2>&1)" in
 *": installed"*) ktap_ok "dkms status: installed" ;;
 *) dkms status 2>&1 | sed 's/^/#   /'; ktap_not_ok "dkms status: installed" ;;
@@ -108,7 +121,7 @@ if [ -z "$ko" ]; then
 else
 	vm_log=$(mktemp)
 	start=$(date +%s)
-	tests/vm/run-vm --build "$build" --module "$ko" \
+	tests/vm/run-vm --build "$build" --work "$build/kernels/dkms-$kver" --module "$ko" \
 		tests/package/vm-dkms.sh tests/package/vm-unit.sh >"$vm_log" 2>&1
 	rc=$?
 	sed 's/^/    /' "$vm_log"

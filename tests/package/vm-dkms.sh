@@ -36,9 +36,9 @@ wait_for_port "$NS_SERVER" 443 || bail "tls server did not start"
 echo allowed.example.test >"$efw_tmp/allowed.list"
 expect "load a list" 0 '^loaded 1 rule' in_ns "$NS_FW" "$EGRESSCTL" load "$efw_tmp/allowed.list"
 expect "allowed.example.test passes" 0 's_server' \
-	in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time 15 --cacert "$efw_tmp/ca.pem" \
+	in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time $(secs 15) --cacert "$efw_tmp/ca.pem" \
 	--resolve "allowed.example.test:443:$SERVER_IP4" https://allowed.example.test/
-run_cmd in_ns "$NS_CLIENT" curl -sS -k --noproxy '*' --max-time 15 \
+run_cmd in_ns "$NS_CLIENT" curl -sS -k --noproxy '*' --max-time $(secs 15) \
 	--resolve "denied.example.test:443:$SERVER_IP4" https://denied.example.test/
 if [ "$rc" -ne 0 ] && grep -Eq 'reset|Connection' <<<"$out"; then
 	ktap_ok "denied.example.test is reset"

@@ -178,6 +178,8 @@ int cmd_monitor(int argc, char **argv)
 		ret = efw_nl_fail(&nl, -errno, "cannot listen for events");
 		goto out;
 	}
+	/* As tcpdump does: from here on, no event is missed (scripts wait for it). */
+	fprintf(stderr, "egressctl monitor: listening for events in netns %s\n", m.netns);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

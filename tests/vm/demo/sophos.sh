@@ -55,7 +55,7 @@ said "egressctl load lists/sophos.list" 0 'loaded' \
 	in_ns "$NS_GW" "$EGRESSCTL" load "$EFW_REPO/lists/sophos.list"
 
 fetch() {	# NAME: the client fetches https://NAME/ (resolved by DNS)
-	in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time 10 -k -o /dev/null \
+	in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time $(secs 10) -k -o /dev/null \
 		-w 'HTTP %{http_code}\n' "https://$1/"
 }
 
@@ -73,7 +73,7 @@ said "ssh to x.apu.sophos.com logs in" 0 '^ok$' ssh_to x.apu.sophos.com
 say "denied: ssh build.example.com (an unlisted host): reset at once"
 t0=$SECONDS
 said "ssh to build.example.com is reset" 255 'reset|refused' ssh_to build.example.com
-if [ $((SECONDS - t0)) -le 5 ]; then
+if [ $((SECONDS - t0)) -le "$(secs 5)" ]; then
 	ktap_ok "the ssh reset came at once ($((SECONDS - t0)) s)"
 else
 	ktap_not_ok "the ssh reset came at once ($((SECONDS - t0)) s)"

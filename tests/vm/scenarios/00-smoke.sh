@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-cost: 42
 #
 # Smoke test, good for any build of egressfw.ko: the module is loaded, and
 # with no ruleset it passes everything (the contract that makes loading it
@@ -33,10 +34,10 @@ check_transfers() {
 	wait_for_port "$NS_SERVER" 443 || bail "tls server did not start"
 	for addr in "$SERVER_IP4" "$SERVER_IP6"; do
 		expect "$topo: http to $addr:8080" 0 "^$token\$" \
-			in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time 20 \
+			in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time $(secs 20) \
 			"http://$(url_host "$addr"):8080/token"
 		expect "$topo: tls with SNI to $addr:443" 0 's_server' \
-			in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time 20 \
+			in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time $(secs 20) \
 			--cacert "$efw_tmp/ca.pem" \
 			--resolve "www.example.test:443:$addr" https://www.example.test/
 	done

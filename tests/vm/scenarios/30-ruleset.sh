@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 300
+# vm-cost: 70
 #
 # Ruleset life cycle through egressctl, on a gateway: a reload while a long
 # transfer runs (the transfer survives, new connections follow the new
@@ -37,11 +38,13 @@ expect "other.test denied" 1 '^reset$' py_tls other.test
 gen=$(fw_stat generation)
 
 # Reload while a transfer through an allowed name runs.
-in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time 60 --limit-rate 400k \
+in_ns "$NS_CLIENT" curl -sS --noproxy '*' --max-time $(secs 60) --limit-rate 400k \
 	--cacert "$efw_tmp/ca.pem" --resolve "allowed.test:443:$SERVER_IP4" \
 	-o "$efw_tmp/big.out" https://allowed.test/big >"$efw_tmp/curl.log" 2>&1 &
 curl_pid=$!
-sleep 2
+# the reload must come after the handshake: wait for the first bytes
+# (a fixed sleep was too short on the debug kernel)
+wait_until 20 test -s "$efw_tmp/big.out"
 printf 'other.test\n' >"$efw_tmp/other.list"
 expect "reload with a list without allowed.test" 0 'loaded' \
 	in_ns "$NS_FW" "$EGRESSCTL" load "$efw_tmp/other.list"
@@ -113,7 +116,8 @@ for i in range(20):
 time.sleep(60)
 ' "$SERVER_IP4" &
 on_cleanup "kill $!"
-sleep 2
+overflowed() { [ "$(fw_stat denied_pending_overflow)" -ge 1 ]; }
+wait_until 20 overflowed
 v=$(fw_stat pending)
 if [ "${v:-0}" -ge 1 ]; then
 	ktap_ok "half-open flows wait for their ClientHello ($v pending)"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-cost: 23
 #
 # Unloading the module while flows are open, decided and pending, with a
 # ruleset loaded in two namespaces: rmmod succeeds, the kernel stays

@@ -21,6 +21,12 @@
 # privileges read their files there). A scenario may need more than
 # run-vm's default time: a "# vm-timeout: SECONDS" line says so.
 #
+# Time limits a scenario sets go through secs(), which scales them for
+# slow kernels (run-vm --timeout-scale, EFW_TIMEOUT_SCALE: the debug
+# kernel). A check that something happens "at once" (a reset, not a
+# timeout) compares with a scaled bound too: the timeout it tells apart
+# is scaled alike.
+#
 # Exit status: 0 pass, 1 failure, 4 skip (a tool or the module is missing).
 # run-vm runs scenarios inside the VM as root, from the repository, with
 # EFW_REPO, EFW_MODULE (the .ko, to reload it with parameters), EGRESSCTL and
@@ -31,8 +37,21 @@
 EFW_REPO=${EFW_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 EGRESSCTL=${EGRESSCTL:-$EFW_REPO/build/egressctl}
 ksft_skip=4
+efw_scale=${EFW_TIMEOUT_SCALE:-1}
+# EFW_SUITE=core (tests/kernels/matrix: the debug kernel, several times
+# slower): cases marked "variety" below are reported as skipped. Such a
+# case takes a module path another case of the same scenario already
+# takes, with another client, name or address family: the stock kernels
+# run them all (EFW_SUITE=full, the default).
+efw_suite=${EFW_SUITE:-full}
+
+# secs N: N seconds, scaled for the kernel under test.
+secs() {
+	echo $(($1 * efw_scale))
+}
 
 . "$EFW_REPO/tests/lib/ktap.sh"
+. "$EFW_REPO/tests/lib/kernel-log.sh"
 
 # A suffix per run, so that namespaces never clash with another run's or
 # with a half-cleaned one.
@@ -235,8 +254,8 @@ EOC
 ssh_to() {
 	local host=$1
 	shift
-	in_ns "$NS_CLIENT" timeout 40 ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null -o ConnectTimeout=20 -o LogLevel=ERROR \
+	in_ns "$NS_CLIENT" timeout $(secs 40) ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o ConnectTimeout=$(secs 20) -o LogLevel=ERROR \
 		-i "$efw_tmp/client_key" "root@$host" "${@:-echo ok}"
 }
 
@@ -248,11 +267,12 @@ bail() {
 }
 
 # wait_for_port NS PORT [tcp|udp] [SECONDS]: until something listens on
-# PORT in NS (default: tcp, 20 s). Polls; a fixed sleep is either too long
+# PORT in NS (default: tcp, 20 s; scaled). Polls; a fixed sleep is either too long
 # or, under TCG, too short. `ss -N` enters the namespace itself: cheaper
 # than `ip netns exec`, and every poll takes CPU from the starting server.
 wait_for_port() {
-	local ns=$1 port=$2 proto=${3:-tcp} secs=${4:-20} opt=-Hltn end
+	local ns=$1 port=$2 proto=${3:-tcp} secs opt=-Hltn end
+	secs=$(secs "${4:-20}")
 	[ "$proto" = udp ] && opt=-Hlun
 	end=$((SECONDS + secs))
 	while [ "$SECONDS" -le "$end" ]; do
@@ -261,6 +281,35 @@ wait_for_port() {
 	done
 	echo "# nothing listens on $proto/$port in $ns after ${secs}s"
 	return 1
+}
+
+# full_suite: whether variety cases run (see efw_suite).
+full_suite() {
+	[ "$efw_suite" = full ]
+}
+
+# variety TESTFN DESC ARGS...: TESTFN (expect, fast_fail, check, ...) with
+# DESC and ARGS on the full suite; a KTAP skip in the core suite.
+variety() {
+	local fn=$1
+	shift
+	if full_suite; then
+		"$fn" "$@"
+	else
+		ktap_skip "$1" "variety case: the full suite (stock kernels) runs it"
+	fi
+}
+
+# wait_until SECONDS CMD...: until CMD succeeds (polled; SECONDS scaled);
+# its status at the end. For state that a background client makes: a
+# fixed sleep is too short on a slow kernel, and too long on a fast one.
+wait_until() {
+	local end=$((SECONDS + $(secs "$1")))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
 }
 
 # bg_in NS LOGNAME CMD...: start CMD in NS in the background, its output in
@@ -346,7 +395,7 @@ kernel_log_new() {
 # the scenario started (run-vm checks the whole log again at the end).
 check_kernel_log() {
 	local hits
-	hits=$(kernel_log_new | grep -E 'WARNING:|BUG:|Oops|KASAN|kmemleak|general protection|Call Trace')
+	hits=$(kernel_log_new | grep -E "$efw_splat")
 	if [ -n "$hits" ]; then
 		printf '%s\n' "$hits" | head -n 20 | sed 's/^/# /'
 		ktap_not_ok "$1"
