@@ -60,6 +60,14 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(TOOL_SRCS) $(SHARED_SRCS) $(TOOL_HDRS) $(SHARE
 	$(FUZZ_CC) $(CPPFLAGS) -Itools/egressctl $(MNL_CFLAGS) -O1 -g -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(TOOL_SRCS) $(SHARED_SRCS) $(MNL_LIBS)
 
+# The stand-in module of the CLI tests (tests/cli/fake-egressfw.c): an
+# LD_PRELOAD library answering egressctl's requests from the same tables.
+FAKE_MODULE := $(BUILD)/fake-egressfw.so
+$(FAKE_MODULE): tests/cli/fake-egressfw.c kmod/counters.c kmod/settings.c $(SHARED_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(MNL_CFLAGS) -shared -fPIC -O1 -g -std=gnu11 $(WARNINGS) -Wno-missing-prototypes \
+		-o $@ tests/cli/fake-egressfw.c kmod/counters.c kmod/settings.c $(MNL_LIBS)
+
 BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 $(BUILD)/bench/%: bench/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@mkdir -p $(@D)
@@ -107,7 +115,7 @@ demo: deps
 # debug kernel; DKMS on 6.1 and 6.12); a table of the matrix, then one
 # summary line "N passed, N failed, N skipped".
 check: deps vm-deps
-	$(MAKE) tool $(UNIT_TESTS) $(FUZZERS)
+	$(MAKE) tool $(FAKE_MODULE) $(UNIT_TESTS) $(FUZZERS)
 	tests/run-all --build $(BUILD) --fuzz-seconds $(FUZZ_CHECK_SECONDS)
 
 unit: tool $(UNIT_TESTS)

@@ -106,4 +106,16 @@ static inline ssize_t nla_strscpy(char *dst, const struct nlattr *nla,
 #define system_dfl_wq system_unbound_wq
 #endif
 
+/*
+ * GENL_MCAST_CAP_NET_ADMIN (6.7, and the 6.1.y stable kernels): only a
+ * holder of CAP_NET_ADMIN in the namespace may join the events group.
+ * Before, any local user may (README "Threat model" says so): there is
+ * no hook for a family to refuse a bind.
+ */
+#ifdef EFW_HAVE_GENL_MCAST_CAP
+#define EFW_MCAST_ADMIN_ONLY GENL_MCAST_CAP_NET_ADMIN
+#else
+#define EFW_MCAST_ADMIN_ONLY 0
+#endif
+
 #endif /* EGRESSFW_COMPAT_H */

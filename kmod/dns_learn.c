@@ -5,7 +5,7 @@
  * A fixed array of RCU hash chains keyed by address (seeded, so a flood
  * of crafted answers cannot aim at one chain), a list in refresh order
  * for eviction, and one spinlock for writers. Two bounds keep every walk
- * short: the table's size (cfg.dns_max) and EFW_DNS_NAMES_PER_ADDR names
+ * short: the table's size (setting dns-max) and EFW_DNS_NAMES_PER_ADDR names
  * per address, since a shared CDN address may be the answer for
  * thousands of names and a SYN's lookup matches each of them.
  *
@@ -25,6 +25,9 @@
 
 #include "dns_learn.h"
 #include "dns_answer.h"
+#include "config.h"
+#include "ruleset.h"
+#include "stats.h"
 
 /* 16384 chains: 128 KiB per active namespace, short chains at 65536 entries. */
 #define EFW_DNS_HASH_BITS	14
@@ -180,7 +183,7 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 {
 	struct hlist_head *head = bucket_of(t, a->family, a->addr);
 	struct efw_learned *e, *oldest, *known;
-	u32 n, max = READ_ONCE(en->cfg.dns_max);
+	u32 n, max = EFW_CFG(efw_config(en), DNS_MAX);
 
 	/* Most answers repeat what is known: refresh without allocating. */
 	spin_lock_bh(&t->lock);
@@ -241,14 +244,15 @@ void efw_dns_learn(struct efw_net *en, struct efw_ruleset *rs,
 		   const struct efw_dns_result *res)
 {
 	struct efw_dns_table *t = rcu_dereference(en->dns);
+	const struct efw_config *cfg;
 	unsigned long expires;
 	u32 ttl, i, k;
 
 	if (!t || !res->n_addrs)
 		return;
-	ttl = clamp(res->min_ttl, READ_ONCE(en->cfg.dns_ttl_min),
-		    READ_ONCE(en->cfg.dns_ttl_max));
-	expires = jiffies + (unsigned long)(ttl + READ_ONCE(en->cfg.dns_grace)) * HZ;
+	cfg = efw_config(en);
+	ttl = clamp(res->min_ttl, EFW_CFG(cfg, DNS_TTL_MIN), EFW_CFG(cfg, DNS_TTL_MAX));
+	expires = jiffies + (unsigned long)(ttl + EFW_CFG(cfg, DNS_GRACE)) * HZ;
 	for (i = 0; i < res->n_names; i++) {
 		const char *name = res->names[i];
 		u8 len = res->name_len[i];
@@ -394,7 +398,7 @@ int efw_dns_walk(struct efw_net *en, unsigned long *bucket, unsigned long *skip,
 }
 
 /* Free expired entries; runs while the table is not empty. */
-static void sweep(struct work_struct *work)
+static void dns_sweep(struct work_struct *work)
 {
 	struct efw_dns_table *t =
 		container_of(to_delayed_work(work), struct efw_dns_table, sweep);
@@ -408,7 +412,7 @@ static void sweep(struct work_struct *work)
 		if (!live(e))
 			unlink_entry(t, e, rs);
 	/* A lowered dns-max applies to the entries already there too. */
-	while (t->count > READ_ONCE(t->en->cfg.dns_max))
+	while (t->count > EFW_CFG(efw_config(t->en), DNS_MAX))
 		evict_oldest(t->en, t, rs);
 	if (t->count)
 		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_DNS_SWEEP_INTERVAL);
@@ -427,7 +431,7 @@ int efw_dns_table_create(struct efw_net *en)
 	INIT_LIST_HEAD(&t->lru);
 	t->seed = get_random_u32();
 	t->en = en;
-	INIT_DELAYED_WORK(&t->sweep, sweep);
+	INIT_DELAYED_WORK(&t->sweep, dns_sweep);
 	rcu_assign_pointer(en->dns, t);
 	return 0;
 }

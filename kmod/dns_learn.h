@@ -17,8 +17,9 @@
 #ifndef EGRESSFW_DNS_LEARN_H
 #define EGRESSFW_DNS_LEARN_H
 
-#include "efw.h"
+#include "netns.h"
 
+struct efw_ruleset;
 struct efw_dns_result;
 
 /* Made at activation, freed at deactivation (flush, namespace exit). */

@@ -6,10 +6,15 @@
  * The hooks call efw_dns_snoop() for reply-direction packets of flows
  * whose original direction went to port 53: conntrack has already tied
  * the answer to a query that left through this host (same addresses, same
- * ports), which is what makes it solicited. The transaction id and the
- * question are not compared with the query's: that would need per-query
- * state, and an attacker able to answer on the resolver's address and the
- * query's ports is on the path anyway.
+ * ports), which is what makes it solicited. That a reply matches the
+ * query's tuple does not make it the resolver's, though: a client behind
+ * the gateway can send one itself, from the resolver's address, to its
+ * own query's port. Such a forgery comes in from the client's side, so an
+ * answer that arrives (FORWARD, LOCAL_IN) by an interface its source is
+ * not routed through is not learned -- reverse-path filtering, done here
+ * whatever rp_filter says. Answers a resolver on this host sends
+ * (LOCAL_OUT) are its own. The transaction id and the question are not
+ * compared with the query's: that would need per-query state.
  *
  * The answer is parsed and learned before the hook returns, so the entry
  * exists before the client can read the answer and connect.
@@ -25,10 +30,16 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/bottom_half.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/route.h>
+#include <net/ip6_route.h>
+#include <net/l3mdev.h>
 
-#include "efw.h"
+#include "dns_snoop.h"
 #include "dns_learn.h"
 #include "dns_answer.h"
+#include "stats.h"
 
 /* EDNS answers are capped at 4096 bytes by most resolvers; TCP ones double that. */
 #define EFW_SNOOP_MSG_MAX 8192
@@ -68,8 +79,47 @@ static void snoop_tcp(struct efw_net *en, struct efw_ruleset *rs,
 	}
 }
 
+/*
+ * Is @in the interface the source of @skb is routed through? Under
+ * rcu_read_lock(). A VRF's routes are looked up in its own table.
+ */
+static bool from_source_side(struct net *net, const struct sk_buff *skb,
+			     const struct net_device *in)
+{
+	int l3 = l3mdev_master_ifindex_rcu(in);
+	bool ok;
+
+	if (ip_hdr(skb)->version == 4) {
+		struct flowi4 fl4 = {
+			.daddr = ip_hdr(skb)->saddr,
+			.flowi4_oif = l3,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return false;
+		ok = rt->dst.dev == in;
+		ip_rt_put(rt);
+	} else {
+		struct flowi6 fl6 = {
+			.daddr = ipv6_hdr(skb)->saddr,
+			.flowi6_oif = l3,
+		};
+		struct dst_entry *dst;
+
+		/* A link-local source is only ever on the link it came by. */
+		if (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL)
+			return true;
+		dst = ip6_route_output(net, NULL, &fl6);
+		ok = !dst->error && dst->dev == in;
+		dst_release(dst);
+	}
+	return ok;
+}
+
 void efw_dns_snoop(struct efw_net *en, struct efw_ruleset *rs,
-		   const struct sk_buff *skb, u8 proto, unsigned int l4off)
+		   const struct sk_buff *skb, const struct net_device *in,
+		   u8 proto, unsigned int l4off)
 {
 	struct snoop_scratch *s;
 	unsigned int off, len;
@@ -88,6 +138,10 @@ void efw_dns_snoop(struct efw_net *en, struct efw_ruleset *rs,
 	}
 	if (skb->len <= off)
 		return;		/* a bare ACK, SYN|ACK or FIN: nothing to read */
+	if (in && !from_source_side(en->net, skb, in)) {
+		efw_stat_inc(en, EFW_STAT_DNS_WRONG_WAY);
+		return;
+	}
 	len = skb->len - off;
 	if (len > EFW_SNOOP_MSG_MAX) {
 		efw_stat_inc(en, EFW_STAT_DNS_IGNORED);

@@ -13,7 +13,9 @@
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
 
-#include "efw.h"
+#include "events.h"
+#include "netlink.h"
+#include "stats.h"
 
 #define EFW_EVENTS_INTERVAL	HZ
 #define EFW_EVENTS_BURST	100

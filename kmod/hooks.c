@@ -9,22 +9,34 @@
  *
  * Per packet, in order:
  *   1. no conntrack entry, or an entry made before egressfw was active
- *      here (no label extension): pass;
+ *      here (no label extension): pass. A new entry without the
+ *      extension (its allocation failed) is not of that kind: a guarded
+ *      flow's first packet is then dropped, and the client retries;
  *   2. a reply-direction packet: pass; first, if its flow went to port 53,
  *      read it as a DNS answer and learn from it (dns_snoop.c), so the
- *      address is known before the client can use it;
+ *      address is known before the client can use it; if its flow still
+ *      waits for a ClientHello and it carries data, deny: TLS is client
+ *      first, so nothing reaches the client before the verdict;
  *   3. the flow has the ALLOW label bit: pass; the DENY bit: drop;
  *   4. no ruleset in this namespace: pass; the flow is not guarded:
  *      label it ALLOW, pass;
- *   5. first packet of the flow: a CIDR rule decides at once; on a TLS
- *      port a SYN starts reassembly (flow.c) and passes; on any other
- *      port the destination must have been learned from a DNS answer for
- *      a name whose rule covers the port;
- *   6. a flow waiting for its ClientHello: feed the segment; the segment
+ *   5. a packet that is not of the flow's own protocol (an ICMP error
+ *      conntrack relates to it) never feeds nor decides it: on an
+ *      undecided guarded flow it is dropped;
+ *   6. first packet of the flow, or of an expected connection (a
+ *      conntrack helper's, judged as a new one): a CIDR rule decides at
+ *      once; on a TLS port a SYN starts reassembly (pending.c) and passes;
+ *      on any other port the destination must have been learned from a
+ *      DNS answer for a name whose rule covers the port;
+ *   7. a flow waiting for its ClientHello: feed the segment; the segment
  *      that completes the hello carries the verdict (in strict mode the
- *      address must also have been learned for the SNI's rule).
+ *      address must also have been learned for the SNI's rule). Past the
+ *      deadline, or with its entry gone, any packet of it is denied.
  * A flow that was already open when the ruleset was loaded (undecided,
  * not new, not pending) is left alone and labelled ALLOW.
+ *
+ * A denied flow's conntrack entry is killed once the resets are out, so
+ * that the same addresses and ports can be judged afresh later.
  *
  * LOCAL_IN has a hook of its own that only learns: answers to the host's
  * own queries arrive there (answers on loopback were already read when
@@ -46,9 +58,16 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_labels.h>
 
-#include "efw.h"
-#include "flow.h"
+#include "hooks.h"
+#include "netns.h"
+#include "config.h"
+#include "stats.h"
+#include "ruleset.h"
+#include "pending.h"
+#include "reject.h"
+#include "events.h"
 #include "dns_learn.h"
+#include "dns_snoop.h"
 
 /* After the filter table (0) and DNAT (-100), before SNAT. */
 #define EFW_HOOK_PRIORITY 10
@@ -57,6 +76,7 @@ struct pkt {
 	struct net *net;
 	struct efw_net *en;
 	struct efw_ruleset *rs;
+	const struct efw_config *cfg;	/* one version for the whole packet */
 	struct nf_conn *ct;
 	struct nf_conn_labels *labels;
 	u8 family;		/* 4 or 6 */
@@ -70,10 +90,10 @@ struct pkt {
 
 static bool is_tls_port(const struct efw_config *cfg, u16 port)
 {
-	u32 i, n = READ_ONCE(cfg->n_tls_ports);
+	u32 i;
 
-	for (i = 0; i < n && i < EFW_MAX_TLS_PORTS; i++)
-		if (READ_ONCE(cfg->tls_ports[i]) == port)
+	for (i = 0; i < cfg->n_tls_ports; i++)
+		if (cfg->tls_ports[i] == port)
 			return true;
 	return false;
 }
@@ -104,15 +124,15 @@ static bool is_unsolicited_answer(const struct nf_conn *ct,
 /* With dns-servers set, DNS may go to those resolvers only. */
 static bool dns_restricted(const struct pkt *p)
 {
-	return is_dns(p->proto, p->dport) && READ_ONCE(p->en->cfg.n_dns_servers);
+	return is_dns(p->proto, p->dport) && p->cfg->n_dns_servers;
 }
 
 static bool is_dns_server(const struct efw_config *cfg, u8 family,
 			  const u8 *addr)
 {
-	u32 i, n = min_t(u32, READ_ONCE(cfg->n_dns_servers), EFW_MAX_DNS_SERVERS);
+	u32 i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < cfg->n_dns_servers; i++)
 		if (cfg->dns_servers[i].family == family &&
 		    !memcmp(cfg->dns_servers[i].addr, addr, family == 4 ? 4 : 16))
 			return true;
@@ -127,15 +147,15 @@ static bool is_guarded(const struct pkt *p)
 	if (p->proto == IPPROTO_TCP)
 		return p->dport == 443 || p->dport == 22 || p->dport == 25 ||
 		       test_bit(p->dport, p->rs->tcp_ports) ||
-		       is_tls_port(&p->en->cfg, p->dport);
+		       is_tls_port(p->cfg, p->dport);
 	if (p->proto == IPPROTO_UDP)
 		return p->dport == 443 || test_bit(p->dport, p->rs->udp_ports);
 	return false;
 }
 
-static bool audit(const struct efw_net *en)
+static bool audit(const struct pkt *p)
 {
-	return READ_ONCE(en->cfg.mode) == EGRESSFW_MODE_AUDIT;
+	return EFW_CFG(p->cfg, MODE) == EGRESSFW_MODE_AUDIT;
 }
 
 static unsigned int allow(struct pkt *p, enum efw_stat kind, s32 rule)
@@ -165,29 +185,53 @@ static void report(struct pkt *p, enum egressfw_deny_reason why, bool audit)
 	efw_event(p->en, &ev);
 }
 
+/*
+ * A denied flow's conntrack entry would otherwise stay ESTABLISHED for
+ * days (the resets are not seen by conntrack), silently dropping a later
+ * connection on the same ports even once the list allows it. An entry
+ * not yet confirmed dies with the packet that is dropped.
+ */
+static void end_flow(struct pkt *p)
+{
+	if (nf_ct_is_confirmed(p->ct))
+		nf_ct_kill(p->ct);
+}
+
+/*
+ * @skb's sender gets a reset (ICMP for UDP), sent before the DENY label
+ * is set: when the sender is the server, that reset travels in the
+ * client's direction, and the label would stop it at our own hook. With
+ * @reset_peer, @skb itself becomes a reset for its receiver.
+ */
 static unsigned int deny(struct pkt *p, struct sk_buff *skb,
 			 const struct nf_hook_state *state,
-			 enum egressfw_deny_reason why, bool reset_server)
+			 enum egressfw_deny_reason why, bool reset_peer)
 {
 	efw_stat_inc(p->en, EFW_STAT_FLOWS);
 	efw_stat_inc(p->en, EFW_STAT_DENIED + why);
-	report(p, why, audit(p->en));
-	if (audit(p->en)) {
+	report(p, why, audit(p));
+	if (audit(p)) {
 		set_bit(EFW_LABEL_ALLOW, p->labels->bits);
 		return NF_ACCEPT;
 	}
-	set_bit(EFW_LABEL_DENY, p->labels->bits);
 	efw_reject(p->net, skb, state, p->proto);
-	/* The segment itself becomes the server's RST. */
-	if (reset_server && efw_reset_server(skb, p->family, p->l4off))
+	set_bit(EFW_LABEL_DENY, p->labels->bits);
+	end_flow(p);
+	if (reset_peer && efw_segment_to_reset(skb, p->family, p->l4off))
 		return NF_ACCEPT;
 	return NF_DROP;
 }
 
-/* Where the transport header starts; false if it cannot be found. */
+/*
+ * Where the transport header starts; false if it cannot be found or the
+ * packet is not of the flow's protocol (an ICMP error that conntrack
+ * relates to the flow carries its own header, not the flow's).
+ */
 static bool find_l4(struct sk_buff *skb, struct pkt *p)
 {
 	if (p->family == 4) {
+		if (ip_hdr(skb)->protocol != p->proto)
+			return false;
 		p->l4off = skb_network_offset(skb) + ip_hdrlen(skb);
 		return true;
 	} else {
@@ -217,7 +261,7 @@ static unsigned int first_packet(struct pkt *p, struct sk_buff *skb,
 	int ret;
 
 	if (dns_restricted(p)) {
-		if (!is_dns_server(&p->en->cfg, p->family, p->daddr))
+		if (!is_dns_server(p->cfg, p->family, p->daddr))
 			return deny(p, skb, state, EGRESSFW_DENY_DNS_SERVER, false);
 		/* A configured resolver: not a rule's doing, no rule credited. */
 		set_bit(EFW_LABEL_ALLOW, p->labels->bits);
@@ -226,7 +270,7 @@ static unsigned int first_packet(struct pkt *p, struct sk_buff *skb,
 	}
 	/* QUIC's hello is encrypted: the policy may refuse it outright. */
 	if (p->proto == IPPROTO_UDP && p->dport == 443 &&
-	    READ_ONCE(p->en->cfg.quic) == EGRESSFW_QUIC_DENY)
+	    EFW_CFG(p->cfg, QUIC) == EGRESSFW_QUIC_DENY)
 		return deny(p, skb, state, EGRESSFW_DENY_QUIC, false);
 
 	rule = efw_match_addr(p->rs->matcher, p->family, p->daddr, p->proto,
@@ -234,7 +278,7 @@ static unsigned int first_packet(struct pkt *p, struct sk_buff *skb,
 	if (rule >= 0)
 		return allow(p, EFW_STAT_ALLOWED_CIDR, rule);
 
-	if (p->proto != IPPROTO_TCP || !is_tls_port(&p->en->cfg, p->dport)) {
+	if (p->proto != IPPROTO_TCP || !is_tls_port(p->cfg, p->dport)) {
 		rule = efw_dns_lookup(p->en, p->rs, p->family, p->daddr,
 				      p->proto, p->dport, NULL);
 		if (rule >= 0)
@@ -280,7 +324,7 @@ static unsigned int judge_hello(struct pkt *p, struct sk_buff *skb,
 		return deny(p, skb, state, EGRESSFW_DENY_MALFORMED, true);
 	}
 	if ((hello->flags & EFW_TLS_F_ECH) &&
-	    READ_ONCE(p->en->cfg.ech) == EGRESSFW_ECH_DENY)
+	    EFW_CFG(p->cfg, ECH) == EGRESSFW_ECH_DENY)
 		return deny(p, skb, state, EGRESSFW_DENY_ECH, true);
 	/* With ECH the outer SNI is judged: the name the client shows. */
 	if (hello->flags & EFW_TLS_F_NO_SNI)
@@ -292,7 +336,7 @@ static unsigned int judge_hello(struct pkt *p, struct sk_buff *skb,
 		return deny(p, skb, state, EGRESSFW_DENY_NO_MATCH, true);
 	/* Strict: the SNI must not claim an address DNS never gave it. */
 	p->rule = rule;
-	if (READ_ONCE(p->en->cfg.strict) &&
+	if (EFW_CFG(p->cfg, STRICT) &&
 	    !efw_dns_learned_for(p->en, p->rs, p->family, p->daddr, rule))
 		return deny(p, skb, state, EGRESSFW_DENY_STRICT, true);
 	return allow(p, EFW_STAT_ALLOWED_SNI, rule);
@@ -315,10 +359,22 @@ static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
 		return NF_DROP;
 	len = skb->len - doff;
 	if (!len) {
-		if (th->rst || th->fin)
+		if (th->rst || th->fin) {
 			efw_pending_forget(p->en, p->ct);
-		return NF_ACCEPT;	/* the handshake's ACK, a keepalive */
+			return NF_ACCEPT;
+		}
+		/* The handshake's ACK, a keepalive: only while it may wait. */
+		if (efw_pending_check(p->en, p->ct))
+			return deny(p, skb, state, EGRESSFW_DENY_TIMEOUT, true);
+		return NF_ACCEPT;
 	}
+	/*
+	 * Data the server would not read as the stream's next bytes: urgent
+	 * data is taken out of band, a RST's payload is dropped. Judging
+	 * it would judge bytes the server never sees.
+	 */
+	if (th->urg || th->rst)
+		return deny(p, skb, state, EGRESSFW_DENY_MALFORMED, true);
 
 	/* A SYN's data starts one past its sequence number (Fast Open). */
 	switch (efw_pending_feed(p->en, p->ct, skb, doff,
@@ -340,6 +396,71 @@ static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
 	}
 }
 
+/* The flow's protocol, addresses and ports, from its conntrack entry. */
+static void flow_tuple(struct pkt *p, const struct nf_hook_state *state)
+{
+	const struct nf_conntrack_tuple *reply =
+		&p->ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+
+	p->family = state->pf == NFPROTO_IPV4 ? 4 : 6;
+	p->proto = reply->dst.protonum;
+	p->daddr = (const u8 *)&reply->src.u3;
+	p->dport = ntohs(reply->src.u.all);
+}
+
+/*
+ * What judging a packet of @p->ct needs: the namespace, its ruleset and
+ * settings (one version of each for the whole packet), the flow's
+ * addresses. False when no ruleset is loaded: nothing is judged then.
+ */
+static bool judge_setup(struct pkt *p, const struct nf_hook_state *state)
+{
+	p->en = efw_net(p->net);
+	p->rs = rcu_dereference(p->en->ruleset);
+	if (!p->rs)
+		return false;
+	p->cfg = efw_config(p->en);
+	flow_tuple(p, state);
+	return true;
+}
+
+/*
+ * A reply on a flow still waiting for its ClientHello. TLS is client
+ * first: a server that sends data before the verdict is not one the
+ * verdict was about, and its bytes must not reach the client. The flow
+ * is denied and both ends reset: the server by a reset of its own, the
+ * client by the server's segment rewritten into one. Both matter: once
+ * the conntrack entry is gone, a retransmission from a server left open
+ * would start a new flow the other way round.
+ */
+static unsigned int pending_reply(struct pkt *p, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+
+	if (!judge_setup(p, state))
+		return NF_ACCEPT;
+	/* An ICMP error from the server's side (PMTU) is not data. */
+	if (p->proto != IPPROTO_TCP || !find_l4(skb, p))
+		return NF_ACCEPT;
+	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
+	if (!th)
+		return NF_DROP;
+	if (th->doff >= 5 && skb->len <= p->l4off + th->doff * 4)
+		return NF_ACCEPT;	/* the SYN-ACK, an ACK */
+	efw_pending_forget(p->en, p->ct);
+	return deny(p, skb, state, EGRESSFW_DENY_NOT_TLS, true);
+}
+
+/* A flow that waits for its ClientHello, with no verdict yet. */
+static bool is_pending(const struct pkt *p)
+{
+	return test_bit(EFW_LABEL_PENDING, p->labels->bits) &&
+	       !test_bit(EFW_LABEL_ALLOW, p->labels->bits) &&
+	       !test_bit(EFW_LABEL_DENY, p->labels->bits);
+}
+
 /* A reply on a DNS flow: learn from it (unless the flow was denied). */
 static void snoop(struct pkt *p, struct sk_buff *skb,
 		  const struct nf_hook_state *state)
@@ -354,7 +475,7 @@ static void snoop(struct pkt *p, struct sk_buff *skb,
 	p->proto = nf_ct_protonum(p->ct);
 	if (!find_l4(skb, p))
 		return;
-	efw_dns_snoop(p->en, p->rs, skb, p->proto, p->l4off);
+	efw_dns_snoop(p->en, p->rs, skb, state->in, p->proto, p->l4off);
 }
 
 /*
@@ -372,15 +493,34 @@ static bool find_flow(struct sk_buff *skb, struct pkt *p,
 	return p->labels;
 }
 
+/*
+ * A flow without the label extension. Flows made before egressfw was
+ * active here have none and are left alone; but a new entry lacks it only
+ * because its allocation failed, and a guarded flow must not pass
+ * unjudged for that: its first packet is dropped, the client retries.
+ */
+static unsigned int unlabelled(struct pkt *p, struct sk_buff *skb,
+			       const struct nf_hook_state *state,
+			       enum ip_conntrack_info ctinfo)
+{
+	if (ctinfo != IP_CT_NEW)
+		return NF_ACCEPT;
+	if (!judge_setup(p, state))
+		return NF_ACCEPT;
+	return is_guarded(p) ? NF_DROP : NF_ACCEPT;
+}
+
 static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
-	const struct nf_conntrack_tuple *reply;
 	enum ip_conntrack_info ctinfo;
 	struct pkt p = { .net = state->net, .rule = -1 };
 
-	if (!find_flow(skb, &p, &ctinfo))
+	if (!find_flow(skb, &p, &ctinfo)) {
+		if (p.ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL)
+			return unlabelled(&p, skb, state, ctinfo);
 		return NF_ACCEPT;
+	}
 	/*
 	 * Only the initiator is judged. The reset we send a denied client
 	 * is attached to its flow in this direction, so this comes before
@@ -389,6 +529,8 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL) {
 		if (is_dns_flow(p.ct))
 			snoop(&p, skb, state);
+		else if (is_pending(&p))
+			return pending_reply(&p, skb, state);
 		return NF_ACCEPT;
 	}
 	/* The fast path of every decided flow: one bit test each. */
@@ -397,16 +539,8 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 	if (test_bit(EFW_LABEL_DENY, p.labels->bits))
 		return NF_DROP;
 
-	p.en = efw_net(p.net);
-	p.rs = rcu_dereference(p.en->ruleset);
-	if (!p.rs)
+	if (!judge_setup(&p, state))
 		return NF_ACCEPT;
-
-	reply = &p.ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	p.family = state->pf == NFPROTO_IPV4 ? 4 : 6;
-	p.proto = reply->dst.protonum;
-	p.daddr = (const u8 *)&reply->src.u3;
-	p.dport = ntohs(reply->src.u.all);
 	if (!is_guarded(&p)) {
 		if (is_unsolicited_answer(p.ct, ctinfo))
 			efw_stat_inc(p.en, EFW_STAT_DNS_UNSOLICITED);
@@ -419,7 +553,8 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 
 	if (test_bit(EFW_LABEL_PENDING, p.labels->bits))
 		return pending_packet(&p, skb, state);
-	if (ctinfo == IP_CT_NEW)
+	/* An expected connection's first packet is RELATED, not NEW. */
+	if (ctinfo == IP_CT_NEW || ctinfo == IP_CT_RELATED)
 		return first_packet(&p, skb, state);
 	/* Open before the ruleset was loaded: not ours to cut. */
 	set_bit(EFW_LABEL_ALLOW, p.labels->bits);
@@ -445,6 +580,8 @@ static unsigned int efw_hook_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (is_dns_flow(p.ct))
 		snoop(&p, skb, state);
+	else if (is_pending(&p))
+		return pending_reply(&p, skb, state);
 	return NF_ACCEPT;
 }
 

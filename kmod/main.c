@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * egressfw: an egress allowlist firewall by TLS SNI and DNS-learned
- * addresses. Module init and exit only; see efw.h for the map of files.
+ * addresses. Module init and exit only; doc/design.md maps the files.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <uapi/linux/egressfw.h>
 
-#include "efw.h"
+#include "netns.h"
+#include "netlink.h"
+#include "dns_snoop.h"
 #include "version.h"
 
 static int __init efw_init(void)
@@ -22,7 +25,7 @@ static int __init efw_init(void)
 	ret = efw_genl_init();
 	if (ret)
 		goto netns_exit;
-	pr_info("egressfw " EGRESSFW_MODULE_VERSION " loaded\n");
+	pr_info("version " EGRESSFW_MODULE_VERSION " loaded\n");
 	return 0;
 
 netns_exit:

@@ -43,12 +43,6 @@ void *efw_match_alloc_table(struct efw_matcher *m, size_t size)
 	return p;
 }
 
-/* Multiply-shift range reduction: [0, 2^32) onto [0, n) without division. */
-static inline u32 reduce(u32 h, u32 n)
-{
-	return (u32)(((u64)h * n) >> 32);
-}
-
 static u32 ports_hash(const struct efw_port_range *r, u32 n)
 {
 	u32 h = 0x811c9dc5U ^ n;
@@ -99,7 +93,7 @@ static int intern_ports(struct efw_matcher *m, const struct efw_rule_spec *rules
 
 	for (i = 0; i < n; i++) {
 		const struct efw_rule_spec *r = &rules[i];
-		u32 idx = reduce(ports_hash(r->ports, r->n_ports), cap);
+		u32 idx = efw_reduce(ports_hash(r->ports, r->n_ports), cap);
 
 		while (tab[idx] != EFW_NONE) {
 			const struct efw_pset *ps = &tmp_ps[tab[idx]];

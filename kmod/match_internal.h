@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Private layout of the compiled matcher, shared by match.c (build, free,
- * port sets), match_name.c (name tables and lookup) and match_addr.c (CIDR
- * tables and lookup). Nothing outside those three files includes this.
+ * port sets), the name side (match_name.h and its three files) and
+ * match_addr.c (CIDR tables and lookup). Nothing else includes this.
  *
  * Big arrays hold u32 indices rather than pointers: half the size on 64-bit,
  * and a matcher is a handful of flat allocations that are freed in one go.
@@ -158,6 +158,12 @@ struct efw_matcher {
 	struct efw_names names;
 	struct efw_cidrs cidrs;
 };
+
+/* Multiply-shift range reduction: [0, 2^32) onto [0, n) without division. */
+static inline u32 efw_reduce(u32 h, u32 n)
+{
+	return (u32)(((u64)h * n) >> 32);
+}
 
 /* Allocation that is accounted in m->mem; efw_free() as usual. */
 void *efw_match_alloc(struct efw_matcher *m, size_t size, bool zero);

@@ -12,7 +12,11 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-#include "efw.h"
+#include "netlink.h"
+#include "netns.h"
+#include "config.h"
+#include "stats.h"
+#include "ruleset.h"
 #include "pattern.h"
 #include "dns_learn.h"
 
@@ -29,30 +33,11 @@ static const struct nla_policy rule_policy[EGRESSFW_RULE_A_MAX + 1] = {
 				     .len = EFW_SOURCE_TEXT_MAX },
 };
 
-static const struct nla_policy config_policy[EGRESSFW_CFG_A_MAX + 1] = {
-	[EGRESSFW_CFG_A_MODE] = NLA_POLICY_MAX(NLA_U8, EGRESSFW_MODE_AUDIT),
-	[EGRESSFW_CFG_A_TLS_PORTS] = { .type = NLA_BINARY,
-				       .len = EFW_MAX_TLS_PORTS * sizeof(u16) },
-	[EGRESSFW_CFG_A_HELLO_MAX] = { .type = NLA_U32 },
-	[EGRESSFW_CFG_A_HELLO_TIMEOUT_MS] = { .type = NLA_U32 },
-	[EGRESSFW_CFG_A_PENDING_MAX] = { .type = NLA_U32 },
-	[EGRESSFW_CFG_A_STRICT] = NLA_POLICY_MAX(NLA_U8, 1),
-	[EGRESSFW_CFG_A_DNS_TTL_MIN] = { .type = NLA_U32 },
-	[EGRESSFW_CFG_A_DNS_TTL_MAX] = { .type = NLA_U32 },
-	[EGRESSFW_CFG_A_DNS_GRACE] = { .type = NLA_U32 },
-	[EGRESSFW_CFG_A_DNS_MAX] = { .type = NLA_U32 },
-	[EGRESSFW_CFG_A_QUIC] = NLA_POLICY_MAX(NLA_U8, EGRESSFW_QUIC_DENY),
-	[EGRESSFW_CFG_A_ECH] = NLA_POLICY_MAX(NLA_U8, EGRESSFW_ECH_DENY),
-	[EGRESSFW_CFG_A_DNS_SERVERS] = { .type = NLA_BINARY,
-					 .len = EFW_MAX_DNS_SERVERS *
-						sizeof(struct egressfw_addr) },
-};
-
 static const struct nla_policy efw_policy[EGRESSFW_A_MAX + 1] = {
 	[EGRESSFW_A_TXN_ID] = { .type = NLA_U32 },
 	[EGRESSFW_A_RULES] = NLA_POLICY_NESTED_ARRAY(rule_policy),
 	[EGRESSFW_A_RULE_COUNT] = { .type = NLA_U32 },
-	[EGRESSFW_A_CONFIG] = NLA_POLICY_NESTED(config_policy),
+	[EGRESSFW_A_CONFIG] = NLA_POLICY_NESTED(efw_config_policy),
 };
 
 /* A socket that vanished or went quiet does not block the next load. */
@@ -288,47 +273,6 @@ static int cmd_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int put_stats(struct sk_buff *msg, struct efw_net *en)
-{
-	static const int attr_of[EFW_STAT_DENIED] = {
-		[EFW_STAT_PACKETS] = EGRESSFW_STATS_A_PACKETS,
-		[EFW_STAT_FLOWS] = EGRESSFW_STATS_A_FLOWS,
-		[EFW_STAT_ALLOWED_CIDR] = EGRESSFW_STATS_A_ALLOWED_CIDR,
-		[EFW_STAT_ALLOWED_SNI] = EGRESSFW_STATS_A_ALLOWED_SNI,
-		[EFW_STAT_ALLOWED_DNS] = EGRESSFW_STATS_A_ALLOWED_DNS,
-		[EFW_STAT_DNS_ANSWERS] = EGRESSFW_STATS_A_DNS_ANSWERS,
-		[EFW_STAT_DNS_IGNORED] = EGRESSFW_STATS_A_DNS_IGNORED,
-		[EFW_STAT_DNS_UNSOLICITED] = EGRESSFW_STATS_A_DNS_UNSOLICITED,
-		[EFW_STAT_DNS_LEARNED] = EGRESSFW_STATS_A_DNS_LEARNED,
-		[EFW_STAT_DNS_REFRESHED] = EGRESSFW_STATS_A_DNS_REFRESHED,
-		[EFW_STAT_DNS_EVICTED] = EGRESSFW_STATS_A_DNS_EVICTED,
-		[EFW_STAT_EVENTS_SUPPRESSED] = EGRESSFW_STATS_A_EVENTS_SUPPRESSED,
-	};
-	u64 v[EFW_STAT_MAX];
-	struct nlattr *nest, *denied;
-	int i;
-
-	efw_stats_read(en, v);
-	nest = nla_nest_start(msg, EGRESSFW_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < EFW_STAT_DENIED; i++)
-		if (nla_put_u64_64bit(msg, attr_of[i], v[i], EGRESSFW_STATS_A_PAD))
-			return -EMSGSIZE;
-	if (nla_put_u32(msg, EGRESSFW_STATS_A_DNS_ENTRIES, efw_dns_count(en)))
-		return -EMSGSIZE;
-	denied = nla_nest_start(msg, EGRESSFW_STATS_A_DENIED);
-	if (!denied)
-		return -EMSGSIZE;
-	for (i = 0; i < __EGRESSFW_DENY_MAX; i++)
-		/* Type 0 pads in this nest: every other type is a reason. */
-		if (nla_put_u64_64bit(msg, i + 1, v[EFW_STAT_DENIED + i], 0))
-			return -EMSGSIZE;
-	nla_nest_end(msg, denied);
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 static int cmd_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct efw_net *en = efw_net(genl_info_net(info));
@@ -349,7 +293,7 @@ static int cmd_get_stats(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u8(msg, EGRESSFW_A_LOADED, !!rs) ||
 	    nla_put_u32(msg, EGRESSFW_A_GENERATION, en->generation) ||
 	    nla_put_u32(msg, EGRESSFW_A_RULE_COUNT, rs ? rs->n_rules : 0) ||
-	    put_stats(msg, en)) {
+	    efw_stats_put(msg, en)) {
 		mutex_unlock(&en->lock);
 		goto fail;
 	}
@@ -364,190 +308,30 @@ fail:
 static int cmd_get_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct efw_net *en = efw_net(genl_info_net(info));
-	struct efw_config cfg;
-	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
-
-	mutex_lock(&en->lock);
-	cfg = en->cfg;
-	mutex_unlock(&en->lock);
+	int ret;
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &efw_family, 0,
 				EGRESSFW_CMD_GET_CONFIG);
-	if (!hdr)
-		goto fail;
-	nest = nla_nest_start(msg, EGRESSFW_A_CONFIG);
-	if (!nest ||
-	    nla_put_u8(msg, EGRESSFW_CFG_A_MODE, cfg.mode) ||
-	    nla_put(msg, EGRESSFW_CFG_A_TLS_PORTS,
-		    cfg.n_tls_ports * sizeof(u16), cfg.tls_ports) ||
-	    nla_put_u32(msg, EGRESSFW_CFG_A_HELLO_MAX, cfg.hello_max) ||
-	    nla_put_u32(msg, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS,
-			cfg.hello_timeout_ms) ||
-	    nla_put_u32(msg, EGRESSFW_CFG_A_PENDING_MAX, cfg.pending_max) ||
-	    nla_put_u8(msg, EGRESSFW_CFG_A_STRICT, cfg.strict) ||
-	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_TTL_MIN, cfg.dns_ttl_min) ||
-	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_TTL_MAX, cfg.dns_ttl_max) ||
-	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_GRACE, cfg.dns_grace) ||
-	    nla_put_u32(msg, EGRESSFW_CFG_A_DNS_MAX, cfg.dns_max) ||
-	    nla_put_u8(msg, EGRESSFW_CFG_A_QUIC, cfg.quic) ||
-	    nla_put_u8(msg, EGRESSFW_CFG_A_ECH, cfg.ech) ||
-	    nla_put(msg, EGRESSFW_CFG_A_DNS_SERVERS,
-		    cfg.n_dns_servers * sizeof(cfg.dns_servers[0]),
-		    cfg.dns_servers))
-		goto fail;
-	nla_nest_end(msg, nest);
+	mutex_lock(&en->lock);
+	ret = hdr ? efw_config_put(msg, en) : -EMSGSIZE;
+	mutex_unlock(&en->lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-fail:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
-}
-
-/* A u32 attribute in [@lo, @hi] into *@v; -ERANGE with @msg if outside. */
-static int get_bounded(const struct nlattr *a, u32 lo, u32 hi, u32 *v,
-		       const char *msg, struct netlink_ext_ack *extack)
-{
-	u32 x;
-
-	if (!a)
-		return 0;
-	x = nla_get_u32(a);
-	if (x < lo || x > hi) {
-		/* @msg is a literal of the caller's: extack may keep it. */
-		if (extack) {
-			extack->_msg = msg;
-			extack->bad_attr = a;
-		}
-		return -ERANGE;
-	}
-	*v = x;
-	return 0;
-}
-
-static int parse_dns_servers(const struct nlattr *a, struct efw_config *cfg,
-			     struct netlink_ext_ack *extack)
-{
-	struct egressfw_addr srv[EFW_MAX_DNS_SERVERS];
-	u32 n = nla_len(a) / sizeof(srv[0]), i;
-
-	if (nla_len(a) % sizeof(srv[0]) || n > EFW_MAX_DNS_SERVERS) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "dns-servers: up to 16 struct egressfw_addr");
-		return -EINVAL;
-	}
-	memcpy(srv, nla_data(a), n * sizeof(srv[0]));
-	for (i = 0; i < n; i++) {
-		if (srv[i].family != 4 && srv[i].family != 6) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "dns-servers: family 4 or 6");
-			return -EINVAL;
-		}
-		if (srv[i].family == 4)
-			memset(srv[i].addr + 4, 0, 12);
-		memset(srv[i].pad, 0, sizeof(srv[i].pad));
-	}
-	memcpy(cfg->dns_servers, srv, n * sizeof(srv[0]));
-	cfg->n_dns_servers = n;
-	return 0;
-}
-
-static int parse_dns_config(struct nlattr **tb, struct efw_config *cfg,
-			    struct netlink_ext_ack *extack)
-{
-	int ret;
-
-	ret = get_bounded(tb[EGRESSFW_CFG_A_DNS_TTL_MIN], 0, EFW_DNS_TTL_LIMIT,
-			  &cfg->dns_ttl_min, "dns-ttl-min: 0 to 604800 s", extack) ?:
-	      get_bounded(tb[EGRESSFW_CFG_A_DNS_TTL_MAX], 1, EFW_DNS_TTL_LIMIT,
-			  &cfg->dns_ttl_max, "dns-ttl-max: 1 to 604800 s", extack) ?:
-	      get_bounded(tb[EGRESSFW_CFG_A_DNS_GRACE], 0, EFW_DNS_TTL_LIMIT,
-			  &cfg->dns_grace, "dns-grace: 0 to 604800 s", extack) ?:
-	      get_bounded(tb[EGRESSFW_CFG_A_DNS_MAX], 1, EFW_DNS_MAX_LIMIT,
-			  &cfg->dns_max, "dns-max: 1 to 4194304 entries", extack);
-	if (ret)
-		return ret;
-	if (cfg->dns_ttl_min > cfg->dns_ttl_max) {
-		NL_SET_ERR_MSG(extack, "dns-ttl-min is above dns-ttl-max");
-		return -ERANGE;
-	}
-	if (tb[EGRESSFW_CFG_A_DNS_SERVERS])
-		return parse_dns_servers(tb[EGRESSFW_CFG_A_DNS_SERVERS], cfg,
-					 extack);
-	return 0;
-}
-
-/* Check every attribute into @cfg before any is applied. */
-static int parse_config(struct nlattr **tb, struct efw_config *cfg,
-			struct netlink_ext_ack *extack)
-{
-	u32 v, i;
-
-	if (tb[EGRESSFW_CFG_A_MODE])
-		cfg->mode = nla_get_u8(tb[EGRESSFW_CFG_A_MODE]);
-	if (tb[EGRESSFW_CFG_A_TLS_PORTS]) {
-		const struct nlattr *a = tb[EGRESSFW_CFG_A_TLS_PORTS];
-		u16 ports[EFW_MAX_TLS_PORTS];
-		u32 n = nla_len(a) / sizeof(u16);
-
-		if (nla_len(a) % sizeof(u16)) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "TLS ports are u16s");
-			return -EINVAL;
-		}
-		memcpy(ports, nla_data(a), n * sizeof(u16));
-		for (i = 0; i < n; i++) {
-			if (!ports[i]) {
-				NL_SET_ERR_MSG_ATTR(extack, a, "port 0");
-				return -EINVAL;
-			}
-		}
-		memcpy(cfg->tls_ports, ports, n * sizeof(u16));
-		cfg->n_tls_ports = n;
-	}
-	if (tb[EGRESSFW_CFG_A_HELLO_MAX]) {
-		v = nla_get_u32(tb[EGRESSFW_CFG_A_HELLO_MAX]);
-		if (v < 512 || v > EFW_HELLO_MAX_LIMIT) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[EGRESSFW_CFG_A_HELLO_MAX],
-					    "hello-max: 512 to 65536 bytes");
-			return -ERANGE;
-		}
-		cfg->hello_max = v;
-	}
-	if (tb[EGRESSFW_CFG_A_HELLO_TIMEOUT_MS]) {
-		v = nla_get_u32(tb[EGRESSFW_CFG_A_HELLO_TIMEOUT_MS]);
-		if (v < 10 || v > 600000) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[EGRESSFW_CFG_A_HELLO_TIMEOUT_MS],
-					    "hello-timeout: 10 to 600000 ms");
-			return -ERANGE;
-		}
-		cfg->hello_timeout_ms = v;
-	}
-	if (tb[EGRESSFW_CFG_A_PENDING_MAX]) {
-		v = nla_get_u32(tb[EGRESSFW_CFG_A_PENDING_MAX]);
-		if (v < 1 || v > EFW_PENDING_MAX_LIMIT) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[EGRESSFW_CFG_A_PENDING_MAX],
-					    "pending-max: 1 to 1048576 flows");
-			return -ERANGE;
-		}
-		cfg->pending_max = v;
-	}
-	if (tb[EGRESSFW_CFG_A_STRICT])
-		cfg->strict = nla_get_u8(tb[EGRESSFW_CFG_A_STRICT]);
-	if (tb[EGRESSFW_CFG_A_QUIC])
-		cfg->quic = nla_get_u8(tb[EGRESSFW_CFG_A_QUIC]);
-	if (tb[EGRESSFW_CFG_A_ECH])
-		cfg->ech = nla_get_u8(tb[EGRESSFW_CFG_A_ECH]);
-	return parse_dns_config(tb, cfg, extack);
 }
 
 static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct efw_net *en = efw_net(genl_info_net(info));
 	struct nlattr *tb[EGRESSFW_CFG_A_MAX + 1];
-	struct efw_config cfg;
 	int ret;
 
 	if (!info->attrs[EGRESSFW_A_CONFIG]) {
@@ -555,35 +339,12 @@ static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	ret = nla_parse_nested(tb, EGRESSFW_CFG_A_MAX,
-			       info->attrs[EGRESSFW_A_CONFIG], config_policy,
+			       info->attrs[EGRESSFW_A_CONFIG], efw_config_policy,
 			       info->extack);
 	if (ret)
 		return ret;
 	mutex_lock(&en->lock);
-	cfg = en->cfg;
-	ret = parse_config(tb, &cfg, info->extack);
-	if (!ret) {
-		/* Packets read these racily: each field is written once. */
-		WRITE_ONCE(en->cfg.mode, cfg.mode);
-		WRITE_ONCE(en->cfg.n_tls_ports, 0);
-		memcpy(en->cfg.tls_ports, cfg.tls_ports, sizeof(cfg.tls_ports));
-		WRITE_ONCE(en->cfg.n_tls_ports, cfg.n_tls_ports);
-		WRITE_ONCE(en->cfg.hello_max, cfg.hello_max);
-		WRITE_ONCE(en->cfg.hello_timeout_ms, cfg.hello_timeout_ms);
-		WRITE_ONCE(en->cfg.pending_max, cfg.pending_max);
-		WRITE_ONCE(en->cfg.strict, cfg.strict);
-		WRITE_ONCE(en->cfg.quic, cfg.quic);
-		WRITE_ONCE(en->cfg.ech, cfg.ech);
-		WRITE_ONCE(en->cfg.dns_ttl_min, cfg.dns_ttl_min);
-		WRITE_ONCE(en->cfg.dns_ttl_max, cfg.dns_ttl_max);
-		WRITE_ONCE(en->cfg.dns_grace, cfg.dns_grace);
-		WRITE_ONCE(en->cfg.dns_max, cfg.dns_max);
-		/* Readers stop at n_dns_servers: shrink it before, grow after. */
-		WRITE_ONCE(en->cfg.n_dns_servers, 0);
-		memcpy(en->cfg.dns_servers, cfg.dns_servers,
-		       sizeof(cfg.dns_servers));
-		WRITE_ONCE(en->cfg.n_dns_servers, cfg.n_dns_servers);
-	}
+	ret = efw_config_set(en, tb, info->extack);
 	mutex_unlock(&en->lock);
 	return ret;
 }
@@ -752,12 +513,21 @@ static const struct genl_small_ops efw_ops[] = {
 	{
 		.cmd = EGRESSFW_CMD_GET_CACHE,
 		.dumpit = dump_cache,
+		/* The names clients resolved: the admin's business only. */
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
-/* EFW_MCGRP_EVENTS_ID is the index of "events" here. */
+/*
+ * EFW_MCGRP_EVENTS_ID is the index of "events" here. Events name clients
+ * and where they went: only an admin of the namespace may listen, where
+ * the kernel can say so (EFW_MCAST_ADMIN_ONLY, compat.h).
+ */
 static const struct genl_multicast_group efw_mcgrps[] = {
-	[EFW_MCGRP_EVENTS_ID] = { .name = EGRESSFW_MCGRP_EVENTS },
+	[EFW_MCGRP_EVENTS_ID] = {
+		.name = EGRESSFW_MCGRP_EVENTS,
+		.flags = EFW_MCAST_ADMIN_ONLY,
+	},
 };
 
 struct genl_family efw_family __ro_after_init = {

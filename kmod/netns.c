@@ -8,41 +8,20 @@
  * load a list pay nothing per packet.
  */
 #include <linux/slab.h>
-#include <linux/percpu.h>
-#include <net/net_namespace.h>
-#include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_labels.h>
 
-#include "efw.h"
+#include "netns.h"
+#include "config.h"
+#include "stats.h"
+#include "hooks.h"
+#include "pending.h"
+#include "proc.h"
+#include "events.h"
+#include "ruleset.h"
 #include "dns_learn.h"
 
 unsigned int efw_net_id __read_mostly;
-
-struct efw_net *efw_net(const struct net *net)
-{
-	return net_generic(net, efw_net_id);
-}
-
-void efw_stats_read(const struct efw_net *en, u64 *out)
-{
-	int cpu, i;
-
-	memset(out, 0, sizeof(u64) * EFW_STAT_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct efw_pcpu_stats *st = per_cpu_ptr(en->stats, cpu);
-		u64 v[EFW_STAT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&st->syncp);
-			for (i = 0; i < EFW_STAT_MAX; i++)
-				v[i] = u64_stats_read(&st->v[i]);
-		} while (u64_stats_fetch_retry(&st->syncp, start));
-		for (i = 0; i < EFW_STAT_MAX; i++)
-			out[i] += v[i];
-	}
-}
 
 /*
  * Conntrack for both families, labels on the flows created from now on
@@ -92,24 +71,6 @@ void efw_net_deactivate(struct efw_net *en)
 	en->active = false;
 }
 
-static void default_config(struct efw_config *cfg)
-{
-	cfg->mode = EGRESSFW_MODE_ENFORCE;
-	cfg->n_tls_ports = 1;
-	cfg->tls_ports[0] = 443;
-	cfg->hello_max = EFW_DEFAULT_HELLO_MAX;
-	cfg->hello_timeout_ms = EFW_DEFAULT_HELLO_TIMEOUT_MS;
-	cfg->pending_max = EFW_DEFAULT_PENDING_MAX;
-	cfg->strict = 0;
-	cfg->quic = EGRESSFW_QUIC_LIST;
-	cfg->ech = EGRESSFW_ECH_OUTER;
-	cfg->dns_ttl_min = EFW_DEFAULT_DNS_TTL_MIN;
-	cfg->dns_ttl_max = EFW_DEFAULT_DNS_TTL_MAX;
-	cfg->dns_grace = EFW_DEFAULT_DNS_GRACE;
-	cfg->dns_max = EFW_DEFAULT_DNS_MAX;
-	cfg->n_dns_servers = 0;
-}
-
 static int __net_init efw_net_init(struct net *net)
 {
 	struct efw_net *en = efw_net(net);
@@ -117,11 +78,13 @@ static int __net_init efw_net_init(struct net *net)
 
 	en->net = net;
 	mutex_init(&en->lock);
-	default_config(&en->cfg);
 	efw_events_init(en);
-	en->stats = netdev_alloc_pcpu_stats(struct efw_pcpu_stats);
-	if (!en->stats)
-		return -ENOMEM;
+	ret = efw_config_init(en);
+	if (ret)
+		goto out;
+	ret = efw_stats_init(en);
+	if (ret)
+		goto free_config;
 	ret = efw_pending_init(en);
 	if (ret)
 		goto free_stats;
@@ -133,7 +96,10 @@ static int __net_init efw_net_init(struct net *net)
 free_pending:
 	efw_pending_exit(en);
 free_stats:
-	free_percpu(en->stats);
+	efw_stats_exit(en);
+free_config:
+	efw_config_exit(en);
+out:
 	return ret;
 }
 
@@ -150,7 +116,8 @@ static void __net_exit efw_net_exit(struct net *net)
 	en->txn = NULL;
 	mutex_unlock(&en->lock);
 	efw_pending_exit(en);
-	free_percpu(en->stats);
+	efw_stats_exit(en);
+	efw_config_exit(en);
 }
 
 static struct pernet_operations efw_net_ops = {

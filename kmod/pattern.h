@@ -49,7 +49,7 @@ struct efw_pattern {
  * Returns 0, or -EINVAL with *@err_msg set to a static English message and
  * *@err_off to the 0-based byte offset in @s the message points at.
  *
- * Rules (the list-format contract, see DESIGN.md and egressfw.list(5)):
+ * Rules (the list-format contract, see egressfw.list(5) and doc/design.md):
  * - names: labels of [A-Za-z0-9_-], 1..63 bytes, whole name <= 253 bytes,
  *   one trailing dot allowed, compared case-insensitively; the last label
  *   must not be all digits (that is a mistyped address, not a name);

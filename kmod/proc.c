@@ -22,21 +22,12 @@
 #include <linux/jiffies.h>
 #include <net/net_namespace.h>
 
-#include "efw.h"
+#include "proc.h"
+#include "config.h"
+#include "stats.h"
+#include "ruleset.h"
+#include "pending.h"
 #include "dns_learn.h"
-
-static const char *const deny_names[__EGRESSFW_DENY_MAX] = {
-	[EGRESSFW_DENY_NO_MATCH] = "no_match",
-	[EGRESSFW_DENY_NO_SNI] = "no_sni",
-	[EGRESSFW_DENY_NOT_TLS] = "not_tls",
-	[EGRESSFW_DENY_MALFORMED] = "malformed",
-	[EGRESSFW_DENY_PENDING_OVERFLOW] = "pending_overflow",
-	[EGRESSFW_DENY_TIMEOUT] = "timeout",
-	[EGRESSFW_DENY_STRICT] = "strict",
-	[EGRESSFW_DENY_QUIC] = "quic",
-	[EGRESSFW_DENY_DNS_SERVER] = "dns_server",
-	[EGRESSFW_DENY_ECH] = "ech",
-};
 
 /* Position 0 is the header; position i > 0 is rule i - 1 (its meta). */
 static void *rule_at(struct seq_file *seq, loff_t pos)
@@ -122,36 +113,23 @@ static const struct seq_operations rules_seq_ops = {
 static int stats_show(struct seq_file *seq, void *v)
 {
 	struct efw_net *en = efw_net(seq_file_single_net(seq));
+	const struct efw_config *cfg;
 	struct efw_ruleset *rs;
-	u64 st[EFW_STAT_MAX];
-	int i;
+	u32 mode, strict;
 
-	efw_stats_read(en, st);
 	rcu_read_lock();
 	rs = rcu_dereference(en->ruleset);
 	seq_printf(seq, "loaded %d\ngeneration %u\nrules %u\n", !!rs,
 		   READ_ONCE(en->generation), rs ? rs->n_rules : 0);
+	cfg = efw_config(en);
+	mode = EFW_CFG(cfg, MODE);
+	strict = EFW_CFG(cfg, STRICT);
 	rcu_read_unlock();
 	seq_printf(seq, "mode %s\npending %u\n",
-		   READ_ONCE(en->cfg.mode) == EGRESSFW_MODE_AUDIT ? "audit" :
-								    "enforce",
+		   mode == EGRESSFW_MODE_AUDIT ? "audit" : "enforce",
 		   efw_pending_count(en));
-	seq_printf(seq, "packets %llu\nflows %llu\n", st[EFW_STAT_PACKETS],
-		   st[EFW_STAT_FLOWS]);
-	seq_printf(seq, "allowed_cidr %llu\nallowed_sni %llu\nallowed_dns %llu\n",
-		   st[EFW_STAT_ALLOWED_CIDR], st[EFW_STAT_ALLOWED_SNI],
-		   st[EFW_STAT_ALLOWED_DNS]);
-	for (i = 0; i < __EGRESSFW_DENY_MAX; i++)
-		seq_printf(seq, "denied_%s %llu\n", deny_names[i],
-			   st[EFW_STAT_DENIED + i]);
-	seq_printf(seq, "dns_answers %llu\ndns_ignored %llu\ndns_unsolicited %llu\n",
-		   st[EFW_STAT_DNS_ANSWERS], st[EFW_STAT_DNS_IGNORED],
-		   st[EFW_STAT_DNS_UNSOLICITED]);
-	seq_printf(seq, "dns_learned %llu\ndns_refreshed %llu\ndns_evicted %llu\ndns_entries %u\n",
-		   st[EFW_STAT_DNS_LEARNED], st[EFW_STAT_DNS_REFRESHED],
-		   st[EFW_STAT_DNS_EVICTED], efw_dns_count(en));
-	seq_printf(seq, "events_suppressed %llu\nstrict %u\n",
-		   st[EFW_STAT_EVENTS_SUPPRESSED], READ_ONCE(en->cfg.strict));
+	efw_stats_show(seq, en);
+	seq_printf(seq, "strict %u\n", strict);
 	return 0;
 }
 
@@ -207,7 +185,8 @@ int efw_proc_init(struct efw_net *en)
 			     sizeof(struct seq_net_private)) ||
 	    !proc_create_net_single("stats", 0444, en->proc_dir, stats_show,
 				    NULL) ||
-	    !proc_create_net_single("dns", 0444, en->proc_dir, dns_show,
+	    /* Addresses and names clients resolved: root of the namespace only. */
+	    !proc_create_net_single("dns", 0400, en->proc_dir, dns_show,
 				    NULL)) {
 		remove_proc_subtree("egressfw", net->proc_net);
 		en->proc_dir = NULL;

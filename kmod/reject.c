@@ -16,8 +16,9 @@
 #include <net/ip6_checksum.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
+#include <linux/netfilter.h>
 
-#include "efw.h"
+#include "reject.h"
 
 void efw_reject(struct net *net, struct sk_buff *skb,
 		const struct nf_hook_state *state, u8 proto)
@@ -37,12 +38,12 @@ void efw_reject(struct net *net, struct sk_buff *skb,
 }
 
 /*
- * Turn the client's segment at @l4off into a bare RST|ACK with the same
- * sequence number, which is exactly what the server expects next, so it
- * tears the connection down at once (RFC 5961 3.2). Returns false if the
+ * Turn the segment at @l4off into a bare RST|ACK with the same sequence
+ * number, which is exactly what its receiver expects next, so it tears
+ * the connection down at once (RFC 5961 3.2). Returns false if the
  * packet cannot be rewritten; the caller then just drops it.
  */
-bool efw_reset_server(struct sk_buff *skb, u8 family, unsigned int l4off)
+bool efw_segment_to_reset(struct sk_buff *skb, u8 family, unsigned int l4off)
 {
 	unsigned int nhoff = skb_network_offset(skb), tcplen;
 	struct tcphdr *th;

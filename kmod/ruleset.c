@@ -15,7 +15,7 @@
 #include <linux/overflow.h>
 #include <linux/sched.h>
 
-#include "efw.h"
+#include "ruleset.h"
 #include "pattern.h"
 
 /* Grow *@arr (element size @size) to hold @need elements. */
@@ -189,10 +189,6 @@ static void mark_ports(struct efw_ruleset *rs)
 	}
 }
 
-/*
- * Compile @txn. Its port and text arrays move into the ruleset, so @txn
- * is spent whatever the outcome and must be freed by the caller.
- */
 struct efw_ruleset *efw_ruleset_build(struct efw_txn *txn, u32 generation,
 				      int *err)
 {

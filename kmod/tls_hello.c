@@ -356,7 +356,8 @@ enum efw_tls_status efw_tls_parse_hello(const u8 *buf, size_t len,
 		rec_len = efw_get_be16(buf + pos + 3);
 		if (!records)
 			out->record_version = efw_get_be16(buf + pos + 1);
-		records++;
+		if (++records > EFW_TLS_MAX_RECORDS)
+			return EFW_TLS_MALFORMED;
 		pos += TLS_RECORD_HEADER;
 		stream += rec_len;
 		avail = len - pos;

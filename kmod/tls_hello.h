@@ -24,7 +24,7 @@
  *    bytes, so plain-text protocols are let go early.
  *  - MALFORMED: any inconsistency after that: record length 0 or over
  *    2^14, a later record not of type handshake, a hello over
- *    EFW_TLS_MAX_HELLO, bytes after the hello in its last record, a
+ *    EFW_TLS_MAX_HELLO or over EFW_TLS_MAX_RECORDS records, bytes after the hello in its last record, a
  *    vector overrunning its container, an extensions block whose length
  *    is not the rest of the message, two server_name or two ECH
  *    extensions, a ServerNameList not exactly one host_name, or a
@@ -68,6 +68,14 @@ struct efw_tls_hello {
  * one full record and far beyond any real ClientHello.
  */
 #define EFW_TLS_MAX_HELLO (16 * 1024)
+
+/*
+ * Most records a ClientHello may span. Clients send it in one record
+ * (two for a hello over 2^14 bytes, which EFW_TLS_MAX_HELLO refuses
+ * anyway); splitting it into many tiny records is only ever a way to
+ * make a middlebox work: each parse walks every record header.
+ */
+#define EFW_TLS_MAX_RECORDS 64
 
 enum efw_tls_status efw_tls_parse_hello(const u8 *buf, size_t len,
 					struct efw_tls_hello *out);

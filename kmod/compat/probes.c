@@ -59,6 +59,15 @@ static __maybe_unused struct workqueue_struct *efw_probe(void)
 	return system_dfl_wq;
 }
 
+#elif defined(EFW_PROBE_GENL_MCAST_CAP)
+/*
+ * GENL_MCAST_CAP_NET_ADMIN: 6.7 (and the 6.1.y stable kernels): joining
+ * the multicast group needs CAP_NET_ADMIN in the namespace.
+ */
+static const struct genl_multicast_group efw_probe __maybe_unused = {
+	.name = "probe", .flags = GENL_MCAST_CAP_NET_ADMIN,
+};
+
 #else
 #error "probes.c: no EFW_PROBE_<NAME> given"
 #endif

@@ -4,7 +4,8 @@
 # the target kernel's flags (those kbuild itself compiles the module with)
 # and turn every section that compiles into -DEFW_HAVE_<NAME> for
 # compat.h. Runs when kbuild reads Kbuild, before any object is built.
-EFW_PROBES := KVREALLOC KVREALLOC_OLDSIZE NLA_STRSCPY VMALLOC_HUGE SYSTEM_DFL_WQ
+EFW_PROBES := KVREALLOC KVREALLOC_OLDSIZE NLA_STRSCPY VMALLOC_HUGE SYSTEM_DFL_WQ \
+	GENL_MCAST_CAP
 
 efw_probe_cc = $(CC) $(NOSTDINC_FLAGS) $(LINUXINCLUDE) \
 	-include $(srctree)/include/linux/compiler_types.h \

@@ -27,6 +27,9 @@
 #include <linux/netlink.h>
 #include <uapi/linux/egressfw.h>
 
+#include "counters.h"
+#include "settings.h"
+
 #define FAMILY_ID 0x30
 #define PORTID 4242
 #define MAX_RULES 200000
@@ -39,15 +42,24 @@ struct rule {
 	unsigned int ports_len;
 };
 
+/* The settings start at the defaults of kmod/settings.h, as the module's. */
 static struct {
 	int loaded;
 	unsigned int generation;
 	unsigned int n_rules;
-	unsigned int mode, hello_max, hello_timeout, pending_max;
-	unsigned short tls_ports[16];
+	unsigned int v[EGRESSFW_CFG_A_MAX + 1];	/* U32 and CHOICE settings */
+	unsigned short tls_ports[EGRESSFW_MAX_TLS_PORTS];
 	unsigned int n_tls_ports;
-	unsigned int strict, quic, ttl_min, ttl_max, grace, dns_max;
-} st = { 0, 0, 0, 0, 16384, 5000, 4096, { 443 }, 1, 0, 0, 30, 3600, 60, 65536 };
+} st = { .tls_ports = { 443 }, .n_tls_ports = 1 };
+
+static void default_settings(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < efw_n_settings; i++)
+		if (efw_settings[i].kind != EFW_SETTING_LIST)
+			st.v[efw_settings[i].attr] = efw_settings[i].def;
+}
 static struct rule *rules;	/* committed */
 static struct rule *txn_rules;	/* in the open transaction */
 static unsigned int txn_n, txn_id;
@@ -106,10 +118,10 @@ static void save(void)
 	f = fopen(path, "w");
 	if (!f)
 		return;
-	fprintf(f, "%d %u %u %u %u %u %u %u %u %u %u %u %u %u", st.loaded,
-		st.generation, st.n_rules, st.mode, st.hello_max, st.hello_timeout,
-		st.pending_max, st.strict, st.quic, st.ttl_min, st.ttl_max,
-		st.grace, st.dns_max, st.n_tls_ports);
+	fprintf(f, "%d %u %u", st.loaded, st.generation, st.n_rules);
+	for (i = 0; i <= EGRESSFW_CFG_A_MAX; i++)
+		fprintf(f, " %u", st.v[i]);
+	fprintf(f, " %u", st.n_tls_ports);
 	for (i = 0; i < st.n_tls_ports; i++)
 		fprintf(f, " %u", st.tls_ports[i]);
 	fputc('\n', f);
@@ -130,16 +142,18 @@ static void load_state(void)
 	rules = calloc(MAX_RULES, sizeof(*rules));
 	txn_rules = calloc(MAX_RULES, sizeof(*txn_rules));
 	queue = malloc(64 << 20);
+	default_settings();
 	snprintf(path, sizeof(path), "%s/state", getenv("FAKE_EGRESSFW_DIR"));
 	f = fopen(path, "r");
 	if (!f)
 		return;
-	if (fscanf(f, "%d %u %u %u %u %u %u %u %u %u %u %u %u %u", &st.loaded,
-		   &st.generation, &st.n_rules, &st.mode, &st.hello_max,
-		   &st.hello_timeout, &st.pending_max, &st.strict, &st.quic,
-		   &st.ttl_min, &st.ttl_max, &st.grace, &st.dns_max,
-		   &st.n_tls_ports) == 14) {
-		for (i = 0; i < st.n_tls_ports && i < 16; i++)
+	if (fscanf(f, "%d %u %u", &st.loaded, &st.generation, &st.n_rules) == 3) {
+		for (i = 0; i <= EGRESSFW_CFG_A_MAX; i++)
+			if (fscanf(f, " %u", &st.v[i]) != 1)
+				break;
+		if (fscanf(f, " %u", &st.n_tls_ports) != 1)
+			st.n_tls_ports = 0;
+		for (i = 0; i < st.n_tls_ports && i < EGRESSFW_MAX_TLS_PORTS; i++)
 			if (fscanf(f, " %hu", &st.tls_ports[i]) != 1)
 				break;
 	}
@@ -324,32 +338,53 @@ static void cmd_add(const struct nlmsghdr *req)
 	ack(req, 0, NULL, 0);
 }
 
+/* What the stand-in counted: fixed values the tests look for. */
+static const uint64_t counted[EGRESSFW_STATS_A_MAX + 1] = {
+	[EGRESSFW_STATS_A_PACKETS] = 1000,
+	[EGRESSFW_STATS_A_FLOWS] = 100,
+	[EGRESSFW_STATS_A_ALLOWED_CIDR] = 7,
+	[EGRESSFW_STATS_A_ALLOWED_SNI] = 80,
+	[EGRESSFW_STATS_A_ALLOWED_DNS] = 3,
+	[EGRESSFW_STATS_A_DNS_ANSWERS] = 500,
+	[EGRESSFW_STATS_A_DNS_IGNORED] = 5,
+	[EGRESSFW_STATS_A_DNS_UNSOLICITED] = 2,
+	[EGRESSFW_STATS_A_DNS_WRONG_WAY] = 3,
+	[EGRESSFW_STATS_A_DNS_LEARNED] = 40,
+	[EGRESSFW_STATS_A_DNS_REFRESHED] = 450,
+	[EGRESSFW_STATS_A_DNS_EVICTED] = 1,
+	[EGRESSFW_STATS_A_DNS_ENTRIES] = 39,
+	[EGRESSFW_STATS_A_EVENTS_SUPPRESSED] = 6,
+};
+
+/* Every counter of counters.h's table, as the module's stats.c sends it. */
 static void put_stats(struct nlmsghdr *nlh)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, EGRESSFW_A_STATS), *d;
-	int i;
+	unsigned int i;
+	int r;
 
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_PACKETS, 1000);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_FLOWS, 100);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_CIDR, 7);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_SNI, 80);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_ALLOWED_DNS, 3);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_ANSWERS, 500);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_IGNORED, 5);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_UNSOLICITED, 2);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_LEARNED, 40);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_REFRESHED, 450);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_DNS_EVICTED, 1);
-	mnl_attr_put_u32(nlh, EGRESSFW_STATS_A_DNS_ENTRIES, 39);
-	mnl_attr_put_u64(nlh, EGRESSFW_STATS_A_EVENTS_SUPPRESSED, 6);
-	/* Padding as nla_put_u64_64bit() adds it where u64s must be aligned. */
-	mnl_attr_put(nlh, EGRESSFW_STATS_A_PAD, 0, NULL);
-	d = mnl_attr_nest_start(nlh, EGRESSFW_STATS_A_DENIED);
-	for (i = 0; i < __EGRESSFW_DENY_MAX; i++) {
-		mnl_attr_put(nlh, EGRESSFW_STATS_A_PAD, 0, NULL);
-		mnl_attr_put_u64(nlh, i + 1, 11 * (i + 1));
+	for (i = 0; i < efw_n_counters; i++) {
+		const struct efw_counter *c = &efw_counters[i];
+
+		switch (c->kind) {
+		case EFW_COUNTER:
+			/* Padding as nla_put_u64_64bit() adds it where u64s must be aligned. */
+			mnl_attr_put(nlh, EGRESSFW_STATS_A_PAD, 0, NULL);
+			mnl_attr_put_u64(nlh, c->attr, counted[c->attr]);
+			break;
+		case EFW_COUNTER_GAUGE:
+			mnl_attr_put_u32(nlh, c->attr, (uint32_t)counted[c->attr]);
+			break;
+		case EFW_COUNTER_DENIED:
+			d = mnl_attr_nest_start(nlh, EGRESSFW_STATS_A_DENIED);
+			for (r = 0; r < __EGRESSFW_DENY_MAX; r++) {
+				mnl_attr_put(nlh, EGRESSFW_STATS_A_PAD, 0, NULL);
+				mnl_attr_put_u64(nlh, r + 1, 11 * (r + 1));
+			}
+			mnl_attr_nest_end(nlh, d);
+			break;
+		}
 	}
-	mnl_attr_nest_end(nlh, d);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -394,42 +429,36 @@ static void dump_rules(const struct nlmsghdr *req)
 	end_msg(nlh);
 }
 
-/* A u8 or u32 setting, if the request has it, into *@v. */
-static void take(const struct nlattr *cfg, uint16_t type, unsigned int *v)
-{
-	const struct nlattr *a = nested_of(cfg, type);
-
-	if (a)
-		*v = mnl_attr_get_payload_len(a) == 1 ? mnl_attr_get_u8(a) :
-							mnl_attr_get_u32(a);
-}
-
+/*
+ * Every setting of kmod/settings.h's table the request has, checked as
+ * the module's policy checks it (a range: "integer out of range", the
+ * offending attribute named), all or none.
+ */
 static void set_config(const struct nlmsghdr *req)
 {
 	const struct nlattr *cfg = attr_of(req, EGRESSFW_A_CONFIG), *a;
-	unsigned int v;
+	unsigned int v[EGRESSFW_CFG_A_MAX + 1], i;
 
 	if (!cfg) {
 		ack(req, -EINVAL, "missing config", 0);
 		return;
 	}
-	a = nested_of(cfg, EGRESSFW_CFG_A_HELLO_MAX);
-	if (a && ((v = mnl_attr_get_u32(a)) < 512 || v > 65536)) {
-		ack(req, -ERANGE, "hello-max: 512 to 65536 bytes",
-		    (uint32_t)((const char *)a - (const char *)req));
-		return;
+	memcpy(v, st.v, sizeof(v));
+	for (i = 0; i < efw_n_settings; i++) {
+		const struct efw_setting *s = &efw_settings[i];
+
+		a = nested_of(cfg, s->attr);
+		if (!a || s->kind == EFW_SETTING_LIST)
+			continue;
+		v[s->attr] = s->kind == EFW_SETTING_U32 ? mnl_attr_get_u32(a) :
+							 mnl_attr_get_u8(a);
+		if (v[s->attr] < s->min || v[s->attr] > s->max) {
+			ack(req, -ERANGE, "integer out of range",
+			    (uint32_t)((const char *)a - (const char *)req));
+			return;
+		}
 	}
-	if (a)
-		st.hello_max = v;
-	take(cfg, EGRESSFW_CFG_A_MODE, &st.mode);
-	take(cfg, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS, &st.hello_timeout);
-	take(cfg, EGRESSFW_CFG_A_PENDING_MAX, &st.pending_max);
-	take(cfg, EGRESSFW_CFG_A_STRICT, &st.strict);
-	take(cfg, EGRESSFW_CFG_A_QUIC, &st.quic);
-	take(cfg, EGRESSFW_CFG_A_DNS_TTL_MIN, &st.ttl_min);
-	take(cfg, EGRESSFW_CFG_A_DNS_TTL_MAX, &st.ttl_max);
-	take(cfg, EGRESSFW_CFG_A_DNS_GRACE, &st.grace);
-	take(cfg, EGRESSFW_CFG_A_DNS_MAX, &st.dns_max);
+	memcpy(st.v, v, sizeof(v));
 	a = nested_of(cfg, EGRESSFW_CFG_A_TLS_PORTS);
 	if (a) {
 		st.n_tls_ports = mnl_attr_get_payload_len(a) / 2;
@@ -440,11 +469,31 @@ static void set_config(const struct nlmsghdr *req)
 	ack(req, 0, NULL, 0);
 }
 
+/* GET_CONFIG's answer: every setting of the table, in its order. */
+static void put_config(struct nlmsghdr *nlh)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, EGRESSFW_A_CONFIG);
+	unsigned int i;
+
+	for (i = 0; i < efw_n_settings; i++) {
+		const struct efw_setting *s = &efw_settings[i];
+
+		if (s->kind == EFW_SETTING_U32)
+			mnl_attr_put_u32(nlh, s->attr, st.v[s->attr]);
+		else if (s->kind == EFW_SETTING_CHOICE)
+			mnl_attr_put_u8(nlh, s->attr, (uint8_t)st.v[s->attr]);
+		else if (s->attr == EGRESSFW_CFG_A_TLS_PORTS)
+			mnl_attr_put(nlh, s->attr, st.n_tls_ports * 2, st.tls_ports);
+		else
+			mnl_attr_put(nlh, s->attr, 0, NULL);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
 static void request(const struct nlmsghdr *req)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(req);
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	const struct nlattr *a;
 
 	if (req->nlmsg_type == GENL_ID_CTRL) {
@@ -534,21 +583,7 @@ static void request(const struct nlmsghdr *req)
 		return;
 	case EGRESSFW_CMD_GET_CONFIG:
 		nlh = put_msg(FAMILY_ID, 0, req->nlmsg_seq, g->cmd);
-		nest = mnl_attr_nest_start(nlh, EGRESSFW_A_CONFIG);
-		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_MODE, st.mode);
-		mnl_attr_put(nlh, EGRESSFW_CFG_A_TLS_PORTS, st.n_tls_ports * 2, st.tls_ports);
-		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_HELLO_MAX, st.hello_max);
-		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_HELLO_TIMEOUT_MS, st.hello_timeout);
-		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_PENDING_MAX, st.pending_max);
-		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_STRICT, st.strict);
-		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_TTL_MIN, st.ttl_min);
-		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_TTL_MAX, st.ttl_max);
-		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_GRACE, st.grace);
-		mnl_attr_put_u32(nlh, EGRESSFW_CFG_A_DNS_MAX, st.dns_max);
-		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_QUIC, st.quic);
-		mnl_attr_put_u8(nlh, EGRESSFW_CFG_A_ECH, 0);
-		mnl_attr_put(nlh, EGRESSFW_CFG_A_DNS_SERVERS, 0, NULL);
-		mnl_attr_nest_end(nlh, nest);
+		put_config(nlh);
 		end_msg(nlh);
 		ack(req, 0, NULL, 0);
 		return;

@@ -109,7 +109,8 @@ found "help set names the keys" 5 $keys
 for k in $keys; do
 	in_page "egressctl(8) documents set $k" "^ +$k "
 done
-reasons=$(sed -nE 's/^  ([a-z_]+)  +.*/\1/p' <<<"$("$ctl" help stats)")
+reasons=$("$ctl" help stats | sed -n '/denials by reason:/,/In audit mode/p' |
+	sed -nE 's/^  ([a-z_]+)  +.*/\1/p')
 found "help stats names the deny reasons" 6 $reasons
 for r in $reasons; do
 	in_page "egressctl(8) documents the deny reason $r" "^ +$r "

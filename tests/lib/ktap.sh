@@ -50,6 +50,23 @@ expect() {
 	fi
 }
 
+# check DESC CMD...: a test case that passes when CMD (a shell test) does.
+# A suite that has more to show on a failure (a log) defines
+# ktap_fail_context, which is called then.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		ktap_ok "$desc"
+	else
+		echo "# failed: $*"
+		if declare -F ktap_fail_context >/dev/null; then
+			ktap_fail_context
+		fi
+		ktap_not_ok "$desc"
+	fi
+}
+
 # expect_same DESC EXPECTED ACTUAL: the two strings are equal.
 expect_same() {
 	if [ "$2" = "$3" ]; then

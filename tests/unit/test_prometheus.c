@@ -74,8 +74,14 @@ TEST(whole_output)
 	};
 	struct efw_rules rules = { .v = v, .n = 2, .loaded = true };
 	struct efw_stats st = {
-		.loaded = true, .generation = 4, .rules = 2, .packets = 100,
-		.flows = 10, .allowed_cidr = 1, .allowed_sni = 5, .allowed_dns = 0,
+		.loaded = true, .generation = 4, .rules = 2,
+		.v = {
+			[EGRESSFW_STATS_A_PACKETS] = 100,
+			[EGRESSFW_STATS_A_FLOWS] = 10,
+			[EGRESSFW_STATS_A_ALLOWED_CIDR] = 1,
+			[EGRESSFW_STATS_A_ALLOWED_SNI] = 5,
+			[EGRESSFW_STATS_A_ALLOWED_DNS] = 0,
+		},
 		.denied = { 7, 0, 0, 0, 0, 2 }, .n_reasons = 6,
 	};
 	char *buf = NULL;

@@ -438,10 +438,11 @@ TEST(reframed_records)
 		{ 1 }, { 2 }, { 3 }, { 4 }, { 5 }, { 7 }, { 100 }, { 1000 },
 		{ 3, 1, 600, 16384 }, { 16384, 1 }, { 1, 16384 },
 	};
+	const size_t nplans = sizeof(plans) / sizeof(plans[0]);
 	static struct msg m;
 	struct efw_tls_hello h;
+	size_t len, p, n, l, too_many, fit[4] = { 0 }, over[4] = { 0 };
 	unsigned int recs;
-	size_t len, p, n, l;
 	int i;
 
 	ASSERT_LT(0, load_captures());
@@ -450,20 +451,46 @@ TEST(reframed_records)
 		u32 base = c->flags & ~EFW_TLS_F_MULTI_RECORD;
 
 		to_msg(c->data, c->size, &m);
-		for (p = 0; p < sizeof(plans) / sizeof(plans[0]); p++) {
-			for (n = 0; n < 4 && plans[p][n]; n++)
+		/* The last two plans: records of one size, at most 64; more. */
+		fit[0] = (m.n + EFW_TLS_MAX_RECORDS - 1) / EFW_TLS_MAX_RECORDS;
+		over[0] = m.n / (EFW_TLS_MAX_RECORDS + 1);
+		ASSERT_LT(0, over[0]) TH_LOG("%s", c->file);
+		for (p = 0; p < nplans + 2; p++) {
+			const size_t *plan = p < nplans ? plans[p] :
+					     p == nplans ? fit : over;
+
+			for (n = 0; n < 4 && plan[n]; n++)
 				;
-			len = frame(&m, plans[p], n, work, &recs);
-			ASSERT_EQ(EFW_TLS_OK, parse(work, len, &h))
-				TH_LOG("%s plan %zu", c->file, p);
-			EXPECT_STREQ(c->sni, h.sni);
-			EXPECT_EQ(base | (recs > 1 ? EFW_TLS_F_MULTI_RECORD : 0),
-				  h.flags) TH_LOG("%s plan %zu", c->file, p);
-			EXPECT_EQ(len, h.consumed);
-			if (p > 2)
+			len = frame(&m, plan, n, work, &recs);
+			/* Where the parser meets a record too many, if any. */
+			too_many = (size_t)EFW_TLS_MAX_RECORDS * (5 + plan[0]) + 5;
+			if (p == nplans)
+				ASSERT_GE(EFW_TLS_MAX_RECORDS, recs) TH_LOG("%s", c->file);
+			if (p == nplans + 1)
+				ASSERT_LT(EFW_TLS_MAX_RECORDS, recs) TH_LOG("%s", c->file);
+			if (recs > EFW_TLS_MAX_RECORDS) {
+				EXPECT_EQ(EFW_TLS_MALFORMED, parse(work, len, &h))
+					TH_LOG("%s plan %zu: %u records", c->file, p, recs);
+			} else {
+				ASSERT_EQ(EFW_TLS_OK, parse(work, len, &h))
+					TH_LOG("%s plan %zu", c->file, p);
+				EXPECT_STREQ(c->sni, h.sni);
+				EXPECT_EQ(base | (recs > 1 ? EFW_TLS_F_MULTI_RECORD : 0),
+					  h.flags) TH_LOG("%s plan %zu", c->file, p);
+				EXPECT_EQ(len, h.consumed);
+			}
+			if (p > 2 && p < nplans)
 				continue;
-			/* Small records: every prefix still asks for more. */
+			/*
+			 * Records of one size: every prefix still asks for
+			 * more, up to the record too many.
+			 */
 			for (l = 0; l < len; l++) {
+				if (recs > EFW_TLS_MAX_RECORDS && l >= too_many) {
+					ASSERT_EQ(EFW_TLS_MALFORMED, parse(work, l, &h))
+						TH_LOG("%s plan %zu prefix %zu", c->file, p, l);
+					continue;
+				}
 				ASSERT_EQ(EFW_TLS_NEED_MORE, parse(work, l, &h))
 					TH_LOG("%s plan %zu prefix %zu", c->file, p, l);
 				ASSERT_LT(l, h.need);

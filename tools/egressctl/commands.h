@@ -3,6 +3,8 @@
 #ifndef EGRESSCTL_COMMANDS_H
 #define EGRESSCTL_COMMANDS_H
 
+#include <stdio.h>
+
 /*
  * Exit statuses, documented in egressctl --help:
  * 0 success / allowed, 1 denied or invalid list, 2 usage error (also a
@@ -19,6 +21,8 @@ struct command {
 	const char *usage;	/* one line: arguments */
 	const char *summary;	/* what it does, for egressctl --help */
 	const char *help;	/* paragraphs for `egressctl help NAME` */
+	/* or, for help that lists a table (counters.h), a printer */
+	void (*print_help)(FILE *out);
 };
 
 int cmd_check(int argc, char **argv);
@@ -32,7 +36,7 @@ extern const char cmd_show_help[];
 int cmd_flush(int argc, char **argv);
 extern const char cmd_flush_help[];
 int cmd_stats(int argc, char **argv);
-extern const char cmd_stats_help[];
+void cmd_stats_help(FILE *out);
 int cmd_set(int argc, char **argv);
 extern const char cmd_set_help[];
 int cmd_config(int argc, char **argv);

@@ -337,6 +337,14 @@ static long dup_check(struct efw_list *list)
 	return -1;
 }
 
+static u64 load_word(const char *p)
+{
+	u64 w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -348,16 +356,15 @@ static void parse_line(struct efw_list *list, struct pos *p, const char *s,
 {
 	struct efw_port_range ranges[EFW_LIST_MAX_PORTS];
 	struct efw_list_rule *rule;
-	const char *msg = NULL;
+	const char *msg = NULL, *hash;
 	size_t i = 0, start, off;
 	int n = 0;
 	long dup;
 
 	/* Everything from '#' on is a comment: '#' is never part of an entry. */
-	for (i = 0; i < len; i++)
-		if (s[i] == '#')
-			break;
-	len = i;
+	hash = memchr(s, '#', len);
+	if (hash)
+		len = (size_t)(hash - s);
 	for (i = 0; i < len && is_blank(s[i]); i++)
 		;
 	if (i == len)
@@ -449,13 +456,14 @@ int efw_list_parse_buffer(struct efw_list *list, const char *name,
 	p.file = list->files[list->n_files++];
 
 	while (at < len) {
-		const char *line = buf + at;
-		size_t n = 0, i;
+		const char *line = buf + at, *nl, *nul;
+		size_t n, i;
 		bool bad = false;
 
+		/* memchr(), not byte loops: a list may be megabytes. */
 		p.line++;
-		while (at + n < len && buf[at + n] != '\n')
-			n++;
+		nl = memchr(line, '\n', len - at);
+		n = nl ? (size_t)(nl - line) : len - at;
 		at += n + 1;
 
 		if (n > EFW_LIST_MAX_LINE) {
@@ -463,15 +471,20 @@ int efw_list_parse_buffer(struct efw_list *list, const char *name,
 			diag(list, &p, false, "line longer than %d bytes", EFW_LIST_MAX_LINE);
 			bad = true;
 		}
+		nul = bad ? NULL : memchr(line, '\0', n);
+		if (nul) {
+			p.col = (size_t)(nul - line) + 1;
+			diag(list, &p, false, "NUL byte in list file");
+			bad = true;
+		}
 		for (i = 0; i < n && !bad; ) {
 			size_t k;
 
-			if (line[i] == '\0') {
-				p.col = i + 1;
-				diag(list, &p, false, "NUL byte in list file");
-				bad = true;
+			/* ASCII runs a word at a time. */
+			while (i + 8 <= n && !(load_word(line + i) & 0x8080808080808080ULL))
+				i += 8;
+			if (i == n)
 				break;
-			}
 			k = utf8_seq_len((const unsigned char *)line + i, n - i);
 			if (!k) {
 				p.col = i + 1;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The allowlist file format (*.list), see egressfw.list(5) and DESIGN.md:
+ * The allowlist file format (*.list), see egressfw.list(5) and doc/design.md:
  *
  *     PATTERN [PORTSPEC ...]     # comment
  *

@@ -13,18 +13,18 @@
 
 static const struct command commands[] = {
 	{ "check", cmd_check, "FILE... [NAME|ADDR [PROTO/PORT]]",
-	  "validate lists, or dry-run a decision (no kernel needed)", cmd_check_help },
+	  "validate lists, or dry-run a decision (no kernel needed)", cmd_check_help, NULL },
 	{ "load", cmd_load, "FILE...",
-	  "replace the kernel's ruleset with the lists, atomically", cmd_load_help },
-	{ "show", cmd_show, "[-j]", "the loaded rules with their counters", cmd_show_help },
-	{ "flush", cmd_flush, "", "drop the ruleset: back to pass-through", cmd_flush_help },
+	  "replace the kernel's ruleset with the lists, atomically", cmd_load_help, NULL },
+	{ "show", cmd_show, "[-j]", "the loaded rules with their counters", cmd_show_help, NULL },
+	{ "flush", cmd_flush, "", "drop the ruleset: back to pass-through", cmd_flush_help, NULL },
 	{ "stats", cmd_stats, "[-j|--prometheus]", "global counters, denials by reason",
-	  cmd_stats_help },
+	  NULL, cmd_stats_help },
 	{ "set", cmd_set, "[KEY VALUE]...",
-	  "change settings (mode, strict, quic, dns-..., tls-ports, ...)", cmd_set_help },
-	{ "config", cmd_config, "[-j]", "print the settings", cmd_config_help },
-	{ "cache", cmd_cache, "[-j]", "addresses learned from DNS answers", cmd_cache_help },
-	{ "monitor", cmd_monitor, "[-j] [-c N]", "live deny and audit events", cmd_monitor_help },
+	  "change settings (mode, strict, quic, dns-..., tls-ports, ...)", cmd_set_help, NULL },
+	{ "config", cmd_config, "[-j]", "print the settings", cmd_config_help, NULL },
+	{ "cache", cmd_cache, "[-j]", "addresses learned from DNS answers", cmd_cache_help, NULL },
+	{ "monitor", cmd_monitor, "[-j] [-c N]", "live deny and audit events", cmd_monitor_help, NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -81,8 +81,12 @@ static int help(int argc, char **argv)
 		fprintf(stderr, "egressctl: unknown command '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	printf("usage: egressctl %s%s%s\n\n%s", c->name, c->usage[0] ? " " : "",
-	       c->usage, c->help);
+	printf("usage: egressctl %s%s%s\n\n", c->name, c->usage[0] ? " " : "",
+	       c->usage);
+	if (c->print_help)
+		c->print_help(stdout);
+	else
+		fputs(c->help, stdout);
 	return 0;
 }
 

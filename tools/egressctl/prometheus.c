@@ -8,6 +8,8 @@
  * starts them all from zero (each load is a new ruleset), which rate() and
  * increase() read as a counter reset, as they should.
  */
+#include <string.h>
+
 #include "json.h"
 #include "prometheus.h"
 
@@ -92,38 +94,60 @@ static void per_rule(FILE *out, const struct efw_rules *rules)
 	}
 }
 
-/* DNS learning and the event channel. */
-static void dns(FILE *out, const struct efw_stats *st)
+/* A group of counters.h's table (NULL for none). */
+static const struct efw_counter_group *group_of(const struct efw_counter *c)
 {
-	global(out, "egressfw_dns_answers_total", "counter",
-	       "DNS answers read on flows to port 53.",
-	       (unsigned long long)st->dns_answers);
-	global(out, "egressfw_dns_ignored_total", "counter",
-	       "Port-53 replies that were not a usable answer (malformed, too big, split).",
-	       (unsigned long long)st->dns_ignored);
-	global(out, "egressfw_dns_unsolicited_total", "counter",
-	       "DNS answers on no flow that left through this host: never learned.",
-	       (unsigned long long)st->dns_unsolicited);
-	global(out, "egressfw_dns_learned_total", "counter",
-	       "Learned (address, name) entries created.",
-	       (unsigned long long)st->dns_learned);
-	global(out, "egressfw_dns_refreshed_total", "counter",
-	       "Learned entries whose expiry a new answer moved.",
-	       (unsigned long long)st->dns_refreshed);
-	global(out, "egressfw_dns_evicted_total", "counter",
-	       "Live learned entries pushed out by the table bound (dns-max).",
-	       (unsigned long long)st->dns_evicted);
-	global(out, "egressfw_dns_entries", "gauge",
-	       "Learned (address, name) entries in the table now.", st->dns_entries);
-	global(out, "egressfw_events_suppressed_total", "counter",
-	       "Deny events the module did not send (rate limit, no memory).",
-	       (unsigned long long)st->events_suppressed);
+	unsigned int i;
+
+	for (i = 0; c->group && i < efw_n_counter_groups; i++)
+		if (!strcmp(efw_counter_groups[i].group, c->group))
+			return &efw_counter_groups[i];
+	return NULL;
+}
+
+/*
+ * One counter of the table: egressfw_KEY_total, or in a group
+ * egressfw_GROUP_KEY_total, or one series of egressfw_GROUP_total with
+ * the group's label; gauges have no _total.
+ */
+static void counter(FILE *out, const struct efw_counter *c,
+		    const struct efw_counter *prev, const struct efw_stats *st)
+{
+	const struct efw_counter_group *g = group_of(c);
+	char metric[64], name[48];
+
+	if (g && g->label) {
+		snprintf(metric, sizeof(metric), "egressfw_%s_total", g->group);
+		if (!prev || prev->kind == EFW_COUNTER_DENIED || group_of(prev) != g)
+			header(out, metric, "counter", g->help);
+		fprintf(out, "%s{%s=\"%s\"} %llu\n", metric, g->label, c->key,
+			(unsigned long long)st->v[c->attr]);
+		return;
+	}
+	efw_counter_name(c, '_', name, sizeof(name));
+	snprintf(metric, sizeof(metric), "egressfw_%s%s", name,
+		 c->kind == EFW_COUNTER_GAUGE ? "" : "_total");
+	global(out, metric, c->kind == EFW_COUNTER_GAUGE ? "gauge" : "counter",
+	       c->help, (unsigned long long)st->v[c->attr]);
+}
+
+static void denied(FILE *out, const struct efw_counter *c,
+		   const struct efw_stats *st)
+{
+	char name[32];
+	unsigned int i;
+
+	header(out, "egressfw_denied_total", "counter", c->help);
+	for (i = 0; i < st->n_reasons; i++) {
+		efw_stats_reason_name(i, name, sizeof(name));
+		fprintf(out, "egressfw_denied_total{reason=\"%s\"} %llu\n", name,
+			(unsigned long long)st->denied[i]);
+	}
 }
 
 void efw_prom_print(FILE *out, const struct efw_stats *st,
 		    const struct efw_rules *rules)
 {
-	char name[32];
 	unsigned int i;
 
 	global(out, "egressfw_ruleset_loaded", "gauge",
@@ -132,26 +156,11 @@ void efw_prom_print(FILE *out, const struct efw_stats *st,
 	       "Ruleset generation, bumped by every load and flush.", st->generation);
 	global(out, "egressfw_ruleset_rules", "gauge",
 	       "Rules in the loaded ruleset.", st->rules);
-	global(out, "egressfw_packets_total", "counter",
-	       "Guarded packets examined before their flow's verdict.",
-	       (unsigned long long)st->packets);
-	global(out, "egressfw_flows_total", "counter", "Guarded flows decided.",
-	       (unsigned long long)st->flows);
-	header(out, "egressfw_allowed_total", "counter",
-	       "Connections allowed, by what allowed them: a CIDR rule, the TLS SNI, a DNS-learned address.");
-	fprintf(out, "egressfw_allowed_total{by=\"cidr\"} %llu\n",
-		(unsigned long long)st->allowed_cidr);
-	fprintf(out, "egressfw_allowed_total{by=\"sni\"} %llu\n",
-		(unsigned long long)st->allowed_sni);
-	fprintf(out, "egressfw_allowed_total{by=\"dns\"} %llu\n",
-		(unsigned long long)st->allowed_dns);
-	header(out, "egressfw_denied_total", "counter",
-	       "Connections denied by reason (in audit mode: that would have been denied).");
-	for (i = 0; i < st->n_reasons; i++) {
-		efw_stats_reason_name(i, name, sizeof(name));
-		fprintf(out, "egressfw_denied_total{reason=\"%s\"} %llu\n", name,
-			(unsigned long long)st->denied[i]);
+	for (i = 0; i < efw_n_counters; i++) {
+		if (efw_counters[i].kind == EFW_COUNTER_DENIED)
+			denied(out, &efw_counters[i], st);
+		else
+			counter(out, &efw_counters[i], i ? &efw_counters[i - 1] : NULL, st);
 	}
-	dns(out, st);
 	per_rule(out, rules);
 }

@@ -11,47 +11,49 @@
 #include "rules.h"
 #include "stats.h"
 
-const char cmd_stats_help[] =
-	"Print egressfw's global counters for this network namespace: whether\n"
-	"a ruleset is loaded, its generation (bumped by every load and flush)\n"
-	"and rule count, guarded packets and flows, connections allowed by\n"
-	"CIDR, SNI and DNS-learned address, and denials by reason:\n"
-	"\n"
-	"  no_match          a name or address no rule allows\n"
-	"  no_sni            a ClientHello without server_name\n"
-	"  not_tls           non-TLS bytes on a TLS port\n"
-	"  malformed         a ClientHello that breaks the rules\n"
-	"  pending_overflow  too many flows waiting for their ClientHello\n"
-	"  timeout           ClientHello incomplete in time or over the bound\n"
-	"  strict            strict mode: the SNI's rule never learned the address\n"
-	"  quic              UDP 443 under `set quic deny`\n"
-	"  dns_server        DNS to a server not in dns-servers\n"
-	"  ech               a ClientHello with ECH under `set ech deny`\n"
-	"\n"
-	"In audit mode the denial counters count what would have been denied.\n"
-	"\n"
-	"DNS learning: answers read, replies ignored (not a usable answer,\n"
-	"too big, split across TCP segments), unsolicited answers (no query\n"
-	"left through this host: never learned), (address, name) entries\n"
-	"learned, refreshed and evicted by the table bound, and entries now.\n"
-	"\n"
-	"  -j, --json     one JSON object instead\n"
-	"  --prometheus   Prometheus' text format instead, with per-rule series\n"
-	"                 (egressfw_rule_allowed_total{id,pattern,ports,source}),\n"
-	"                 for node_exporter's textfile collector\n";
+/* "  KEY  HELP", HELP wrapped at 78 columns under itself. */
+static void help_line(FILE *out, const char *key, const char *help)
+{
+	int col = fprintf(out, "  %-17s", key);
+	const char *w = help, *end;
 
-static const char *const reason_names[__EGRESSFW_DENY_MAX] = {
-	[EGRESSFW_DENY_NO_MATCH] = "no_match",
-	[EGRESSFW_DENY_NO_SNI] = "no_sni",
-	[EGRESSFW_DENY_NOT_TLS] = "not_tls",
-	[EGRESSFW_DENY_MALFORMED] = "malformed",
-	[EGRESSFW_DENY_PENDING_OVERFLOW] = "pending_overflow",
-	[EGRESSFW_DENY_TIMEOUT] = "timeout",
-	[EGRESSFW_DENY_STRICT] = "strict",
-	[EGRESSFW_DENY_QUIC] = "quic",
-	[EGRESSFW_DENY_DNS_SERVER] = "dns_server",
-	[EGRESSFW_DENY_ECH] = "ech",
-};
+	while (*w) {
+		end = strchr(w, ' ');
+		if (!end)
+			end = w + strlen(w);
+		if (col + 1 + (end - w) > 78 && col > 20)
+			col = fprintf(out, "\n%19s", "") - 1;
+		col += fprintf(out, " %.*s", (int)(end - w), w);
+		w = *end ? end + 1 : end;
+	}
+	fputc('\n', out);
+}
+
+void cmd_stats_help(FILE *out)
+{
+	unsigned int r, i;
+
+	fputs("Print egressfw's global counters for this network namespace: whether\n"
+	      "a ruleset is loaded, its generation (bumped by every load and flush)\n"
+	      "and rule count, guarded packets and flows, connections allowed by\n"
+	      "CIDR, SNI and DNS-learned address, and denials by reason:\n"
+	      "\n", out);
+	for (r = 0; r < __EGRESSFW_DENY_MAX; r++)
+		help_line(out, efw_deny_reason_names[r], efw_deny_reason_help[r]);
+	fputs("\n"
+	      "In audit mode the denial counters count what would have been denied.\n"
+	      "\n"
+	      "DNS learning:\n"
+	      "\n", out);
+	for (i = 0; i < efw_n_counters; i++)
+		if (efw_counters[i].group && !strcmp(efw_counters[i].group, "dns"))
+			help_line(out, efw_counters[i].key, efw_counters[i].help);
+	fputs("\n"
+	      "  -j, --json     one JSON object instead\n"
+	      "  --prometheus   Prometheus' text format instead, with per-rule series\n"
+	      "                 (egressfw_rule_allowed_total{id,pattern,ports,source}),\n"
+	      "                 for node_exporter's textfile collector\n", out);
+}
 
 static int parse_denied(const struct nlattr *nest, struct efw_stats *st)
 {
@@ -61,8 +63,8 @@ static int parse_denied(const struct nlattr *nest, struct efw_stats *st)
 		unsigned int reason = mnl_attr_get_type(attr) - 1u;
 
 		/*
-		 * Skip padding: the module pads u64s with attribute type
-		 * EGRESSFW_STATS_A_PAD even in this nest, where types are reasons.
+		 * Reason r is type r + 1: type 0 is the module's alignment
+		 * padding (nla_put_u64_64bit) and wraps to a skipped reason.
 		 */
 		if (reason >= EFW_STATS_MAX_REASONS || !mnl_attr_get_payload_len(attr))
 			continue;
@@ -77,48 +79,31 @@ static int parse_denied(const struct nlattr *nest, struct efw_stats *st)
 
 static int parse_counters(const struct nlattr *nest, struct efw_stats *st)
 {
-	static const enum mnl_attr_data_type policy[EGRESSFW_STATS_A_MAX + 1] = {
-		[EGRESSFW_STATS_A_PACKETS] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_FLOWS] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_ALLOWED_CIDR] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_ALLOWED_SNI] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_ALLOWED_DNS] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_DENIED] = MNL_TYPE_NESTED,
-		[EGRESSFW_STATS_A_DNS_ANSWERS] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_DNS_IGNORED] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_DNS_UNSOLICITED] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_DNS_LEARNED] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_DNS_REFRESHED] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_DNS_EVICTED] = MNL_TYPE_U64,
-		[EGRESSFW_STATS_A_DNS_ENTRIES] = MNL_TYPE_U32,
-		[EGRESSFW_STATS_A_EVENTS_SUPPRESSED] = MNL_TYPE_U64,
-	};
+	enum mnl_attr_data_type policy[EGRESSFW_STATS_A_MAX + 1] = { 0 };
 	const struct nlattr *tb[EGRESSFW_STATS_A_MAX + 1];
-	uint64_t *dst[EGRESSFW_STATS_A_MAX + 1] = {
-		[EGRESSFW_STATS_A_PACKETS] = &st->packets,
-		[EGRESSFW_STATS_A_FLOWS] = &st->flows,
-		[EGRESSFW_STATS_A_ALLOWED_CIDR] = &st->allowed_cidr,
-		[EGRESSFW_STATS_A_ALLOWED_SNI] = &st->allowed_sni,
-		[EGRESSFW_STATS_A_ALLOWED_DNS] = &st->allowed_dns,
-		[EGRESSFW_STATS_A_DNS_ANSWERS] = &st->dns_answers,
-		[EGRESSFW_STATS_A_DNS_IGNORED] = &st->dns_ignored,
-		[EGRESSFW_STATS_A_DNS_UNSOLICITED] = &st->dns_unsolicited,
-		[EGRESSFW_STATS_A_DNS_LEARNED] = &st->dns_learned,
-		[EGRESSFW_STATS_A_DNS_REFRESHED] = &st->dns_refreshed,
-		[EGRESSFW_STATS_A_DNS_EVICTED] = &st->dns_evicted,
-		[EGRESSFW_STATS_A_EVENTS_SUPPRESSED] = &st->events_suppressed,
-	};
-	int t;
+	unsigned int i;
 
+	for (i = 0; i < efw_n_counters; i++) {
+		const struct efw_counter *c = &efw_counters[i];
+
+		policy[c->attr] = c->kind == EFW_COUNTER ? MNL_TYPE_U64 :
+				  c->kind == EFW_COUNTER_GAUGE ? MNL_TYPE_U32 :
+								  MNL_TYPE_NESTED;
+	}
 	if (efw_nl_parse_nested(nest, policy, EGRESSFW_STATS_A_MAX, tb))
 		return -EPROTO;
-	for (t = 0; t <= EGRESSFW_STATS_A_MAX; t++)
-		if (dst[t] && tb[t])
-			*dst[t] = mnl_attr_get_u64(tb[t]);
-	if (tb[EGRESSFW_STATS_A_DNS_ENTRIES])
-		st->dns_entries = mnl_attr_get_u32(tb[EGRESSFW_STATS_A_DNS_ENTRIES]);
-	if (tb[EGRESSFW_STATS_A_DENIED])
-		return parse_denied(tb[EGRESSFW_STATS_A_DENIED], st);
+	for (i = 0; i < efw_n_counters; i++) {
+		const struct efw_counter *c = &efw_counters[i];
+
+		if (!tb[c->attr])
+			continue;
+		if (c->kind == EFW_COUNTER)
+			st->v[c->attr] = mnl_attr_get_u64(tb[c->attr]);
+		else if (c->kind == EFW_COUNTER_GAUGE)
+			st->v[c->attr] = mnl_attr_get_u32(tb[c->attr]);
+		else if (parse_denied(tb[c->attr], st))
+			return -EPROTO;
+	}
 	return 0;
 }
 
@@ -156,66 +141,69 @@ int efw_stats_get(struct efw_nl *nl, struct efw_stats *st)
 void efw_stats_reason_name(unsigned int reason, char *buf, size_t size)
 {
 	if (reason < __EGRESSFW_DENY_MAX)
-		snprintf(buf, size, "%s", reason_names[reason]);
+		snprintf(buf, size, "%s", efw_deny_reason_names[reason]);
 	else
 		snprintf(buf, size, "reason_%u", reason);
 }
 
+/* JSON: the table's groups become objects ("allowed": {"cidr": N}). */
 static void print_json(const struct efw_stats *st)
 {
+	const char *open_group = NULL;
 	char name[32];
-	unsigned int r;
+	unsigned int i, r;
 
-	printf("{\"loaded\":%s,\"generation\":%u,\"rules\":%u,"
-	       "\"packets\":%llu,\"flows\":%llu,"
-	       "\"allowed\":{\"cidr\":%llu,\"sni\":%llu,\"dns\":%llu},\"denied\":{",
-	       st->loaded ? "true" : "false", st->generation, st->rules,
-	       (unsigned long long)st->packets, (unsigned long long)st->flows,
-	       (unsigned long long)st->allowed_cidr,
-	       (unsigned long long)st->allowed_sni,
-	       (unsigned long long)st->allowed_dns);
-	for (r = 0; r < st->n_reasons; r++) {
-		efw_stats_reason_name(r, name, sizeof(name));
-		printf("%s\"%s\":%llu", r ? "," : "", name,
-		       (unsigned long long)st->denied[r]);
+	printf("{\"loaded\":%s,\"generation\":%u,\"rules\":%u",
+	       st->loaded ? "true" : "false", st->generation, st->rules);
+	for (i = 0; i < efw_n_counters; i++) {
+		const struct efw_counter *c = &efw_counters[i];
+		bool same = open_group && c->group && !strcmp(open_group, c->group);
+
+		if (open_group && !same)
+			putchar('}');
+		if (c->group && !same)
+			printf(",\"%s\":{", c->group);
+		else
+			putchar(',');
+		open_group = c->group;
+		if (c->kind != EFW_COUNTER_DENIED) {
+			printf("\"%s\":%llu", c->key, (unsigned long long)st->v[c->attr]);
+			continue;
+		}
+		printf("\"%s\":{", c->key);
+		for (r = 0; r < st->n_reasons; r++) {
+			efw_stats_reason_name(r, name, sizeof(name));
+			printf("%s\"%s\":%llu", r ? "," : "", name,
+			       (unsigned long long)st->denied[r]);
+		}
+		putchar('}');
 	}
-	printf("},\"dns\":{\"answers\":%llu,\"ignored\":%llu,\"unsolicited\":%llu,"
-	       "\"learned\":%llu,\"refreshed\":%llu,\"evicted\":%llu,\"entries\":%u},\"events_suppressed\":%llu}\n",
-	       (unsigned long long)st->dns_answers,
-	       (unsigned long long)st->dns_ignored,
-	       (unsigned long long)st->dns_unsolicited,
-	       (unsigned long long)st->dns_learned,
-	       (unsigned long long)st->dns_refreshed,
-	       (unsigned long long)st->dns_evicted, st->dns_entries,
-	       (unsigned long long)st->events_suppressed);
+	printf("%s}\n", open_group ? "}" : "");
 }
 
 static void print_people(const struct efw_stats *st)
 {
-	char name[32];
-	unsigned int r;
+	char name[48];
+	unsigned int i, r;
 
 	printf("%-24s %s\n", "loaded", st->loaded ? "yes" :
 	       "no (no ruleset: all traffic passes)");
 	printf("%-24s %u\n", "generation", st->generation);
 	printf("%-24s %u\n", "rules", st->rules);
-	printf("%-24s %llu\n", "packets", (unsigned long long)st->packets);
-	printf("%-24s %llu\n", "flows", (unsigned long long)st->flows);
-	printf("%-24s %llu\n", "allowed cidr", (unsigned long long)st->allowed_cidr);
-	printf("%-24s %llu\n", "allowed sni", (unsigned long long)st->allowed_sni);
-	printf("%-24s %llu\n", "allowed dns", (unsigned long long)st->allowed_dns);
-	for (r = 0; r < st->n_reasons; r++) {
-		efw_stats_reason_name(r, name, sizeof(name));
-		printf("denied %-17s %llu\n", name, (unsigned long long)st->denied[r]);
+	for (i = 0; i < efw_n_counters; i++) {
+		const struct efw_counter *c = &efw_counters[i];
+
+		if (c->kind != EFW_COUNTER_DENIED) {
+			printf("%-24s %llu\n", efw_counter_name(c, ' ', name, sizeof(name)),
+			       (unsigned long long)st->v[c->attr]);
+			continue;
+		}
+		for (r = 0; r < st->n_reasons; r++) {
+			efw_stats_reason_name(r, name, sizeof(name));
+			printf("denied %-17s %llu\n", name,
+			       (unsigned long long)st->denied[r]);
+		}
 	}
-	printf("%-24s %llu\n", "dns answers", (unsigned long long)st->dns_answers);
-	printf("%-24s %llu\n", "dns ignored", (unsigned long long)st->dns_ignored);
-	printf("%-24s %llu\n", "dns unsolicited", (unsigned long long)st->dns_unsolicited);
-	printf("%-24s %llu\n", "dns learned", (unsigned long long)st->dns_learned);
-	printf("%-24s %llu\n", "dns refreshed", (unsigned long long)st->dns_refreshed);
-	printf("%-24s %llu\n", "dns evicted", (unsigned long long)st->dns_evicted);
-	printf("%-24s %u\n", "dns entries", st->dns_entries);
-	printf("%-24s %llu\n", "events suppressed", (unsigned long long)st->events_suppressed);
 }
 
 enum format { PEOPLE, JSON, PROMETHEUS };

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "netlink.h"
+#include "counters.h"
 
 /* Deny reasons kept; a newer module's extra reasons show up by number. */
 #define EFW_STATS_MAX_REASONS 32
@@ -19,13 +20,8 @@ struct efw_stats {
 	bool loaded;
 	uint32_t generation;
 	uint32_t rules;
-	uint64_t packets, flows;
-	uint64_t allowed_cidr, allowed_sni, allowed_dns;
-	/* DNS learning */
-	uint64_t dns_answers, dns_ignored, dns_unsolicited;
-	uint64_t dns_learned, dns_refreshed, dns_evicted;
-	uint32_t dns_entries;
-	uint64_t events_suppressed;	/* deny events the module did not send */
+	/* the counters and gauges of counters.h's table, by attribute */
+	uint64_t v[EGRESSFW_STATS_A_MAX + 1];
 	uint64_t denied[EFW_STATS_MAX_REASONS];	/* by enum egressfw_deny_reason */
 	unsigned int n_reasons;			/* highest reason seen + 1 */
 };

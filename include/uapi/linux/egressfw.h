@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
  * egressfw generic netlink ABI, version 1, as egressfw.ko implements it.
- * Commands marked "not yet implemented" are reserved; a change to anything
- * else bumps EGRESSFW_GENL_VERSION.
+ * New commands, attributes and enum values are added at the end, so an
+ * older egressctl keeps working; a change to the meaning or type of an
+ * existing one bumps EGRESSFW_GENL_VERSION.
  *
  * Family "egressfw", version EGRESSFW_GENL_VERSION. The family is netnsok:
  * every command acts on the network namespace of the requesting socket.
@@ -170,6 +171,7 @@ enum egressfw_stats_attr {
 	EGRESSFW_STATS_A_DNS_EVICTED,	/* u64: live entries pushed out by the table bound */
 	EGRESSFW_STATS_A_DNS_ENTRIES,	/* u32: entries in the table now */
 	EGRESSFW_STATS_A_EVENTS_SUPPRESSED,/* u64: deny events not sent (rate limit, no memory) */
+	EGRESSFW_STATS_A_DNS_WRONG_WAY,	/* u64: answers in by an interface their source is not routed through: not learned */
 	__EGRESSFW_STATS_A_MAX
 };
 #define EGRESSFW_STATS_A_MAX (__EGRESSFW_STATS_A_MAX - 1)

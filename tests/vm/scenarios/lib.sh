@@ -369,18 +369,6 @@ url_host() {
 	esac
 }
 
-# check DESC CMD...: a test case that passes when CMD (a shell test) does.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then
-		ktap_ok "$desc"
-	else
-		echo "# failed: $*"
-		ktap_not_ok "$desc"
-	fi
-}
-
 # fw_stat NAME: a counter from /proc/net/egressfw/stats of the firewall's netns.
 fw_stat() {
 	in_ns "$NS_FW" awk -v k="$1" '$1 == k { print $2 }' /proc/net/egressfw/stats

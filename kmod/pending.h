@@ -9,11 +9,14 @@
  * to the configured bound) as segments arrive. The table is bounded per
  * namespace; a periodic sweep frees entries past their deadline.
  */
-#ifndef EGRESSFW_FLOW_H
-#define EGRESSFW_FLOW_H
+#ifndef EGRESSFW_PENDING_H
+#define EGRESSFW_PENDING_H
 
-#include "efw.h"
+#include "netns.h"
 #include "tls_hello.h"
+
+struct nf_conn;
+struct sk_buff;
 
 enum efw_feed {
 	EFW_FEED_MORE,		/* valid so far: let the segment through */
@@ -27,7 +30,8 @@ enum efw_feed {
 
 /*
  * Start waiting for @ct's ClientHello; @data_seq is the sequence number of
- * the client's first data byte (ISN + 1). -ENOSPC when the table is full.
+ * the client's first data byte (ISN + 1). -ENOSPC when the table is full,
+ * or when the client's address holds its share of it already.
  */
 int efw_pending_start(struct efw_net *en, struct nf_conn *ct, u32 data_seq);
 
@@ -42,7 +46,20 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 			       enum efw_tls_status *status,
 			       struct efw_tls_hello *hello);
 
+/*
+ * Is @ct still waiting within its deadline? 0, or -ENOENT (no entry:
+ * swept, or never made) or -ETIMEDOUT. For the packets that carry no
+ * payload, which would never reach efw_pending_feed().
+ */
+int efw_pending_check(struct efw_net *en, const struct nf_conn *ct);
+
 /* Forget @ct's entry (client gave up: FIN or RST). */
 void efw_pending_forget(struct efw_net *en, struct nf_conn *ct);
 
-#endif /* EGRESSFW_FLOW_H */
+/* The table of a namespace: made with it, emptied by a flush. */
+int efw_pending_init(struct efw_net *en);
+void efw_pending_exit(struct efw_net *en);
+void efw_pending_flush(struct efw_net *en);
+u32 efw_pending_count(const struct efw_net *en);
+
+#endif /* EGRESSFW_PENDING_H */

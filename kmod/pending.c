@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reassembly of ClientHellos (see flow.h).
+ * Reassembly of ClientHellos (see pending.h).
  *
  * Segments are taken in order only. A segment that starts beyond the
  * bytes buffered so far is dropped (the client resends it once the gap is
@@ -11,6 +11,12 @@
  *
  * Only the first data packets of TLS flows come here, so one spinlock
  * per namespace is enough; decided flows never take it.
+ *
+ * An entry costs no buffer until the client's first data, but it does
+ * take a place in the table: so that one client (one address, one IPv6
+ * /64) sending SYNs to an address that never answers cannot take every
+ * place and have everyone else's connections refused, each source may
+ * hold at most an eighth of the table (pending_per_source()).
  */
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -19,22 +25,35 @@
 #include <linux/jiffies.h>
 #include <linux/hash.h>
 #include <linux/skbuff.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
 #include <net/netfilter/nf_conntrack.h>
 
-#include "flow.h"
+#include "pending.h"
+#include "config.h"
 
 #define EFW_PENDING_HASH_BITS	10
+#define EFW_PENDING_SRC_BITS	8
 /* First buffer: a whole typical ClientHello, Chrome's 2 KB one included. */
 #define EFW_PENDING_FIRST_BUF	2048
 #define EFW_SWEEP_INTERVAL	HZ
 
+/* A client address (IPv6: its /64) with flows in the table. */
+struct efw_pending_src {
+	struct hlist_node hnode;
+	union nf_inet_addr addr;
+	u32 count;
+};
+
 struct efw_pending {
 	struct hlist_node hnode;
+	struct efw_pending_src *src;
 	struct list_head lru;		/* oldest first: sweep order */
 	struct nf_conn *ct;		/* referenced */
 	unsigned long deadline;		/* jiffies */
 	u32 data_seq;			/* seq of buffer byte 0 */
 	u32 len, cap;
+	u32 need;			/* parse again once len reaches this */
 	u8 *buf;
 };
 
@@ -43,8 +62,41 @@ struct efw_pending_table {
 	u32 count;
 	struct list_head lru;
 	struct delayed_work sweep;
+	u32 src_seed;
 	DECLARE_HASHTABLE(hash, EFW_PENDING_HASH_BITS);
+	DECLARE_HASHTABLE(srcs, EFW_PENDING_SRC_BITS);
 };
+
+/* Places in the table one source may take. */
+static u32 pending_per_source(u32 pending_max)
+{
+	return max(pending_max / 8, min(pending_max, 64U));
+}
+
+/* @ct's client address, an IPv6 one cut to its /64. */
+static void source_of(const struct nf_conn *ct, union nf_inet_addr *a)
+{
+	const union nf_inet_addr *s = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3;
+
+	memset(a, 0, sizeof(*a));
+	if (nf_ct_l3num(ct) == NFPROTO_IPV6) {
+		a->ip6[0] = s->ip6[0];
+		a->ip6[1] = s->ip6[1];
+	} else {
+		a->ip = s->ip;
+	}
+}
+
+static struct efw_pending_src *find_src(struct efw_pending_table *t,
+					const union nf_inet_addr *a, u32 h)
+{
+	struct efw_pending_src *s;
+
+	hash_for_each_possible(t->srcs, s, hnode, h)
+		if (!memcmp(&s->addr, a, sizeof(*a)))
+			return s;
+	return NULL;
+}
 
 static struct efw_pending *find(struct efw_pending_table *t,
 				const struct nf_conn *ct)
@@ -63,6 +115,11 @@ static void unlink_entry(struct efw_pending_table *t, struct efw_pending *p)
 	hash_del(&p->hnode);
 	list_del(&p->lru);
 	t->count--;
+	if (!--p->src->count) {
+		hash_del(&p->src->hnode);
+		kfree(p->src);
+	}
+	p->src = NULL;
 }
 
 static void free_entry(struct efw_pending *p)
@@ -75,37 +132,58 @@ static void free_entry(struct efw_pending *p)
 int efw_pending_start(struct efw_net *en, struct nf_conn *ct, u32 data_seq)
 {
 	struct efw_pending_table *t = en->pending;
+	const struct efw_config *cfg = efw_config(en);
+	u32 timeout_ms = EFW_CFG(cfg, HELLO_TIMEOUT_MS);
+	u32 max = EFW_CFG(cfg, PENDING_MAX), h;
+	struct efw_pending_src *src, *fresh;
 	struct efw_pending *p, *old;
-	u32 timeout_ms = READ_ONCE(en->cfg.hello_timeout_ms);
+	union nf_inet_addr a;
+	int ret = 0;
 
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
-	if (!p)
+	fresh = kzalloc(sizeof(*fresh), GFP_ATOMIC);
+	if (!p || !fresh) {
+		kfree(p);
+		kfree(fresh);
 		return -ENOMEM;
+	}
 	p->ct = ct;
 	p->data_seq = data_seq;
 	p->deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	source_of(ct, &a);
+	h = jhash(&a, sizeof(a), t->src_seed);
 
 	spin_lock_bh(&t->lock);
 	/* A resent SYN: keep the first entry. */
 	old = find(t, ct);
-	if (old) {
-		spin_unlock_bh(&t->lock);
-		kfree(p);
-		return 0;
+	if (old)
+		goto out;
+	src = find_src(t, &a, h);
+	if (t->count >= max ||
+	    (src && src->count >= pending_per_source(max))) {
+		ret = -ENOSPC;
+		goto out;
 	}
-	if (t->count >= READ_ONCE(en->cfg.pending_max)) {
-		spin_unlock_bh(&t->lock);
-		kfree(p);
-		return -ENOSPC;
+	if (!src) {
+		src = fresh;
+		fresh = NULL;
+		src->addr = a;
+		hash_add(t->srcs, &src->hnode, h);
 	}
+	src->count++;
+	p->src = src;
 	nf_conntrack_get(&ct->ct_general);
 	hash_add(t->hash, &p->hnode, hash_ptr(ct, 32));
 	list_add_tail(&p->lru, &t->lru);
 	t->count++;
 	if (t->count == 1)
 		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_SWEEP_INTERVAL);
+	p = NULL;
+out:
 	spin_unlock_bh(&t->lock);
-	return 0;
+	kfree(p);
+	kfree(fresh);
+	return ret;
 }
 
 /* Make room for @need bytes, within @bound. */
@@ -153,7 +231,7 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 			       struct efw_tls_hello *hello)
 {
 	struct efw_pending_table *t = en->pending;
-	u32 bound = READ_ONCE(en->cfg.hello_max);
+	u32 bound = EFW_CFG(efw_config(en), HELLO_MAX);
 	enum efw_feed ret;
 	struct efw_pending *p;
 	u32 rel, overlap, fresh;
@@ -171,9 +249,18 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 	/* Sequence space wraps: compare by signed distance. */
 	rel = seq - p->data_seq;
 	if ((s32)rel < 0) {
-		/* Starts before byte 0: only a resent SYN-less byte; ignore. */
-		ret = EFW_FEED_MORE;
-		goto unlock;
+		/*
+		 * Starts before byte 0: the server drops what lies before
+		 * its first expected byte and keeps the rest, so the rest
+		 * is what is judged. Nothing left: an old duplicate.
+		 */
+		if (-rel >= len) {
+			ret = EFW_FEED_HOLD;
+			goto unlock;
+		}
+		off += -rel;
+		len -= -rel;
+		rel = 0;
 	}
 	if (rel > p->len) {
 		ret = EFW_FEED_HOLD;
@@ -189,9 +276,17 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 		ret = EFW_FEED_MORE;	/* a pure retransmission */
 		goto unlock;
 	}
-	if (p->len + fresh > bound) {
-		ret = EFW_FEED_TIMEOUT;
-		goto drop_entry;
+	/*
+	 * Keep at most what the bound allows: a complete hello may be
+	 * followed by early (0-RTT) data in the same segment, which is
+	 * not the hello's and not judged.
+	 */
+	if (fresh > bound - p->len) {
+		fresh = bound - p->len;
+		if (!fresh) {
+			ret = EFW_FEED_TIMEOUT;
+			goto drop_entry;
+		}
 	}
 	if (grow(p, p->len + fresh, bound)) {
 		ret = EFW_FEED_NOMEM;
@@ -202,9 +297,19 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 		goto drop_entry;
 	}
 	p->len += fresh;
+	/*
+	 * The parser said how many bytes it needs before it can get
+	 * further: parsing again before then would walk the same bytes
+	 * for nothing (quadratic in segments, with BHs off).
+	 */
+	if (p->len < p->need) {
+		ret = EFW_FEED_MORE;
+		goto unlock;
+	}
 
 	*status = efw_tls_parse_hello(p->buf, p->len, hello);
 	if (*status == EFW_TLS_NEED_MORE && hello->need <= bound) {
+		p->need = hello->need;
 		ret = EFW_FEED_MORE;
 		goto unlock;
 	}
@@ -219,6 +324,22 @@ drop_entry:
 	free_entry(p);
 	return ret;
 unlock:
+	spin_unlock_bh(&t->lock);
+	return ret;
+}
+
+int efw_pending_check(struct efw_net *en, const struct nf_conn *ct)
+{
+	struct efw_pending_table *t = en->pending;
+	struct efw_pending *p;
+	int ret = 0;
+
+	spin_lock_bh(&t->lock);
+	p = find(t, ct);
+	if (!p)
+		ret = -ENOENT;
+	else if (time_after(jiffies, p->deadline))
+		ret = -ETIMEDOUT;
 	spin_unlock_bh(&t->lock);
 	return ret;
 }
@@ -238,7 +359,7 @@ void efw_pending_forget(struct efw_net *en, struct nf_conn *ct)
 }
 
 /* Free entries past their deadline; their flows are denied if they speak. */
-static void sweep(struct work_struct *work)
+static void pending_sweep(struct work_struct *work)
 {
 	struct efw_pending_table *t =
 		container_of(to_delayed_work(work), struct efw_pending_table, sweep);
@@ -291,7 +412,9 @@ int efw_pending_init(struct efw_net *en)
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->lru);
 	hash_init(t->hash);
-	INIT_DELAYED_WORK(&t->sweep, sweep);
+	hash_init(t->srcs);
+	t->src_seed = get_random_u32();
+	INIT_DELAYED_WORK(&t->sweep, pending_sweep);
 	en->pending = t;
 	return 0;
 }

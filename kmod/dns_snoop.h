@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* DNS answers read on their way to the client (dns_snoop.c). */
+#ifndef EGRESSFW_DNS_SNOOP_H
+#define EGRESSFW_DNS_SNOOP_H
+
+#include <linux/types.h>
+
+#include "netns.h"
+
+struct sk_buff;
+struct net_device;
+struct efw_ruleset;
+
+/*
+ * Parse the answer in @skb (@proto UDP or TCP, transport at @l4off) and
+ * learn. @in: the interface it came in by (NULL: sent by this host), which
+ * must be the one its source is routed through.
+ */
+void efw_dns_snoop(struct efw_net *en, struct efw_ruleset *rs,
+		   const struct sk_buff *skb, const struct net_device *in,
+		   u8 proto, unsigned int l4off);
+
+int __init efw_dns_snoop_init(void);
+void efw_dns_snoop_exit(void);
+
+#endif /* EGRESSFW_DNS_SNOOP_H */

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The settings as egressctl holds them (settings_nl.h): every loop runs
+ * over kmod/settings.h's table, so a setting is named, ranged and
+ * printed from one line of it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "netlink.h"
+#include "settings_nl.h"
+
+static const struct efw_setting *by_key(const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < efw_n_settings; i++)
+		if (!strcmp(efw_settings[i].key, key))
+			return &efw_settings[i];
+	return NULL;
+}
+
+/* A decimal number in [@min, @max], digits only. */
+static bool parse_num(const char *s, size_t len, unsigned long long min,
+		      unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (!len || len > 10)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long long)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_ports(struct efw_settings *st, const char *s, char *err,
+		       size_t errsize)
+{
+	unsigned long long v;
+	const char *p = s;
+	unsigned int i;
+
+	st->n_tls_ports = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (!parse_num(p, len, 1, 65535, &v)) {
+			snprintf(err, errsize, "invalid TLS port '%.*s' in '%s' (expected 1-65535)",
+				 (int)len, p, s);
+			return -EINVAL;
+		}
+		for (i = 0; i < st->n_tls_ports && st->tls_ports[i] != v; i++)
+			;
+		if (i == st->n_tls_ports) {
+			if (st->n_tls_ports == EFW_MAX_TLS_PORTS) {
+				snprintf(err, errsize, "at most %d TLS ports", EFW_MAX_TLS_PORTS);
+				return -EINVAL;
+			}
+			st->tls_ports[st->n_tls_ports++] = (uint16_t)v;
+		}
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* "10.0.0.53,fd00::53" or "any" (no restriction). */
+static int parse_servers(struct efw_settings *st, const char *s, char *err,
+			 size_t errsize)
+{
+	char one[INET6_ADDRSTRLEN + 1];
+	const char *p = s;
+
+	st->n_servers = 0;
+	if (!strcmp(s, "any"))
+		return 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		struct egressfw_addr *a = &st->servers[st->n_servers];
+
+		if (st->n_servers == EGRESSFW_MAX_DNS_SERVERS) {
+			snprintf(err, errsize, "at most %d dns-servers", EGRESSFW_MAX_DNS_SERVERS);
+			return -EINVAL;
+		}
+		memset(a, 0, sizeof(*a));
+		if (len && len < sizeof(one)) {
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (inet_pton(AF_INET, one, a->addr) == 1)
+				a->family = 4;
+			else if (inet_pton(AF_INET6, one, a->addr) == 1)
+				a->family = 6;
+		}
+		if (!a->family) {
+			snprintf(err, errsize, "invalid dns-servers address '%.*s' in '%s' (expected IPv4 or IPv6 addresses, or any)",
+				 (int)len, p, s);
+			return -EINVAL;
+		}
+		st->n_servers++;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+int efw_settings_parse(struct efw_settings *st, const char *key,
+		       const char *value, char *err, size_t errsize)
+{
+	const struct efw_setting *s = by_key(key);
+	unsigned long long v;
+	unsigned int i;
+	int ret = 0;
+
+	if (!s) {
+		size_t used = snprintf(err, errsize, "unknown key '%s' (expected", key);
+
+		for (i = 0; i < efw_n_settings && used < errsize; i++)
+			used += snprintf(err + used, errsize - used, "%s%s",
+					 i == 0 ? " " : i + 1 == efw_n_settings ? " or " : ", ",
+					 efw_settings[i].key);
+		if (used < errsize)
+			snprintf(err + used, errsize - used, ")");
+		return -EINVAL;
+	}
+	switch (s->kind) {
+	case EFW_SETTING_U32:
+		/* The range is the module's to enforce, and to explain. */
+		if (!parse_num(value, strlen(value), s->min ? 1 : 0, UINT32_MAX, &v)) {
+			snprintf(err, errsize, "invalid %s '%s' (expected a number, in %s)",
+				 key, value, s->unit);
+			return -EINVAL;
+		}
+		st->v[s->attr] = (uint32_t)v;
+		break;
+	case EFW_SETTING_CHOICE:
+		for (i = 0; i < 2 && strcmp(value, s->names[i]); i++)
+			;
+		if (i == 2) {
+			snprintf(err, errsize, "invalid %s '%s' (expected %s or %s)",
+				 key, value, s->names[0], s->names[1]);
+			return -EINVAL;
+		}
+		st->v[s->attr] = i;
+		break;
+	default:
+		ret = s->attr == EGRESSFW_CFG_A_TLS_PORTS ?
+		      parse_ports(st, value, err, errsize) :
+		      parse_servers(st, value, err, errsize);
+		break;
+	}
+	if (!ret)
+		st->has[s->attr] = true;
+	return ret;
+}
+
+void efw_settings_put(struct nlmsghdr *nlh, const struct efw_settings *st)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, EGRESSFW_A_CONFIG);
+	unsigned int i;
+
+	for (i = 0; i < efw_n_settings; i++) {
+		const struct efw_setting *s = &efw_settings[i];
+
+		if (!st->has[s->attr])
+			continue;
+		if (s->kind == EFW_SETTING_U32)
+			mnl_attr_put_u32(nlh, s->attr, st->v[s->attr]);
+		else if (s->kind == EFW_SETTING_CHOICE)
+			mnl_attr_put_u8(nlh, s->attr, (uint8_t)st->v[s->attr]);
+		else if (s->attr == EGRESSFW_CFG_A_TLS_PORTS)
+			mnl_attr_put(nlh, s->attr, st->n_tls_ports * sizeof(st->tls_ports[0]),
+				     st->tls_ports);
+		else
+			mnl_attr_put(nlh, s->attr, st->n_servers * sizeof(st->servers[0]),
+				     st->servers);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int read_list(const struct nlattr *a, void *dst, size_t elem,
+		     size_t cap, unsigned int *n)
+{
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (len % elem || len / elem > cap)
+		return -EPROTO;
+	memcpy(dst, mnl_attr_get_payload(a), len);
+	*n = len / elem;
+	return 0;
+}
+
+int efw_settings_read(const struct nlattr *nest, struct efw_settings *st)
+{
+	enum mnl_attr_data_type policy[EGRESSFW_CFG_A_MAX + 1] = { 0 };
+	const struct nlattr *tb[EGRESSFW_CFG_A_MAX + 1];
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < efw_n_settings; i++)
+		policy[efw_settings[i].attr] =
+			efw_settings[i].kind == EFW_SETTING_U32 ? MNL_TYPE_U32 :
+			efw_settings[i].kind == EFW_SETTING_CHOICE ? MNL_TYPE_U8 :
+								       MNL_TYPE_BINARY;
+	if (efw_nl_parse_nested(nest, policy, EGRESSFW_CFG_A_MAX, tb))
+		return -EPROTO;
+	for (i = 0; i < efw_n_settings && !ret; i++) {
+		const struct efw_setting *s = &efw_settings[i];
+		const struct nlattr *a = tb[s->attr];
+
+		if (!a)
+			continue;
+		if (s->kind == EFW_SETTING_U32)
+			st->v[s->attr] = mnl_attr_get_u32(a);
+		else if (s->kind == EFW_SETTING_CHOICE)
+			st->v[s->attr] = mnl_attr_get_u8(a);
+		else if (s->attr == EGRESSFW_CFG_A_TLS_PORTS)
+			ret = read_list(a, st->tls_ports, sizeof(st->tls_ports[0]),
+					EFW_TLS_PORTS_SHOWN, &st->n_tls_ports);
+		else
+			ret = read_list(a, st->servers, sizeof(st->servers[0]),
+					EGRESSFW_MAX_DNS_SERVERS, &st->n_servers);
+		st->has[s->attr] = true;
+	}
+	return ret;
+}
+
+static void print_list(const struct efw_settings *st, const struct efw_setting *s,
+		       bool json)
+{
+	char text[INET6_ADDRSTRLEN];
+	bool ports = s->attr == EGRESSFW_CFG_A_TLS_PORTS;
+	unsigned int i, n = ports ? st->n_tls_ports : st->n_servers;
+
+	if (json)
+		printf("\"%s\":[", s->json);
+	else
+		printf("%-15s", s->key);
+	for (i = 0; i < n; i++) {
+		if (ports) {
+			printf("%s%u", i ? "," : "", st->tls_ports[i]);
+			continue;
+		}
+		if (!inet_ntop(st->servers[i].family == 4 ? AF_INET : AF_INET6,
+			       st->servers[i].addr, text, sizeof(text)))
+			snprintf(text, sizeof(text), "?");
+		printf(json ? "%s\"%s\"" : "%s%s", i ? "," : "", text);
+	}
+	if (json)
+		putchar(']');
+	else
+		printf("%s\n", n ? "" : ports ? "(none)" : "any");
+}
+
+/* A CHOICE's name; a value this egressctl does not know, by number. */
+static const char *choice_name(const struct efw_setting *s, uint32_t v,
+			       char *buf, size_t size)
+{
+	if (v < 2)
+		return s->names[v];
+	snprintf(buf, size, "%u", v);
+	return buf;
+}
+
+void efw_settings_print(const struct efw_settings *st, bool json)
+{
+	bool first = true;
+	char buf[16];
+	unsigned int i;
+
+	if (json)
+		putchar('{');
+	for (i = 0; i < efw_n_settings; i++) {
+		const struct efw_setting *s = &efw_settings[i];
+		uint32_t v = st->v[s->attr];
+
+		if (!st->has[s->attr])
+			continue;
+		if (json && !first)
+			putchar(',');
+		first = false;
+		if (s->kind == EFW_SETTING_LIST)
+			print_list(st, s, json);
+		else if (s->kind == EFW_SETTING_U32)
+			printf(json ? "\"%s\":%u" : "%-15s%u\n", json ? s->json : s->key, v);
+		else if (json && s->json_bool)
+			printf("\"%s\":%s", s->json, v ? "true" : "false");
+		else
+			printf(json ? "\"%s\":\"%s\"" : "%-15s%s\n", json ? s->json : s->key,
+			       choice_name(s, v, buf, sizeof(buf)));
+	}
+	if (json)
+		printf("}\n");
+}
+
+const char *efw_settings_refusal(const struct nlmsghdr *req, uint32_t offset,
+				 char *buf, size_t size)
+{
+	const struct efw_setting *s;
+	const struct nlattr *a;
+
+	if (offset < sizeof(*req) || offset + sizeof(*a) > req->nlmsg_len)
+		return NULL;
+	a = (const struct nlattr *)((const char *)req + offset);
+	s = efw_setting_by_attr(mnl_attr_get_type(a));
+	if (!s || s->kind != EFW_SETTING_U32)
+		return NULL;
+	snprintf(buf, size, "%s: %u to %u %s", s->key, s->min, s->max, s->unit);
+	return buf;
+}
