@@ -69,8 +69,8 @@ TEST(utf8_kept_other_bytes_replaced)
 TEST(whole_output)
 {
 	struct efw_rule_row v[2] = {
-		{ 0, "a\"b.list:1", "central.sophos.com", "tcp/443", 5, 12, 0 },
-		{ 1, "a\"b.list:2", "10.0.0.0/8", "tcp/22", 0, -1, 3 },
+		{ 0, "a\"b.list:1", "central.sophos.com", "tcp/443", 5, 12, 0, 0 },
+		{ 1, "a\"b.list:2", "10.0.0.0/8", "tcp/22", 0, -1, 3, 0 },
 	};
 	struct efw_rules rules = { .v = v, .n = 2, .loaded = true };
 	struct efw_stats st = {
