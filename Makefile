@@ -7,6 +7,8 @@
 BUILD ?= build
 CC ?= gcc
 FUZZ_CC ?= clang
+# make fuzz: each fuzzer for FUZZ_RUNS executions (0: for FUZZ_SECONDS).
+FUZZ_RUNS ?= 10000000
 FUZZ_SECONDS ?= 60
 FUZZ_CHECK_SECONDS ?= 15
 
@@ -122,7 +124,7 @@ unit: tool $(UNIT_TESTS)
 	tests/run-all --build $(BUILD) --only unit
 
 fuzz: $(FUZZERS)
-	tests/run-fuzz --build $(BUILD) --seconds $(FUZZ_SECONDS)
+	tests/run-fuzz --build $(BUILD) --seconds $(FUZZ_SECONDS) --runs $(FUZZ_RUNS)
 
 bench: $(BENCHES)
 	bench/run --build $(BUILD)

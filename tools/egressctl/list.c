@@ -298,7 +298,7 @@ static bool same_rule(const struct efw_list *list, const struct efw_list_rule *a
 
 static void dup_grow(struct efw_list *list)
 {
-	u32 cap = list->dup_cap ? list->dup_cap * 2 : 1024, i;
+	u32 cap = list->dup_cap ? list->dup_cap * 2 : 64, i;
 
 	free(list->dup_slots);
 	list->dup_slots = calloc(cap, sizeof(u32));
@@ -371,7 +371,7 @@ static void parse_line(struct efw_list *list, struct pos *p, const char *s,
 		return;
 
 	if (list->n_rules == list->cap_rules) {
-		list->cap_rules = list->cap_rules ? list->cap_rules * 2 : 256;
+		list->cap_rules = list->cap_rules ? list->cap_rules * 2 : 16;
 		list->rules = xrealloc(list->rules, list->cap_rules * sizeof(*list->rules));
 	}
 	rule = &list->rules[list->n_rules];
@@ -414,7 +414,7 @@ static void parse_line(struct efw_list *list, struct pos *p, const char *s,
 
 	if (list->n_ports + (u32)n > list->cap_ports) {
 		while (list->n_ports + (u32)n > list->cap_ports)
-			list->cap_ports = list->cap_ports ? list->cap_ports * 2 : 1024;
+			list->cap_ports = list->cap_ports ? list->cap_ports * 2 : 64;
 		list->ports = xrealloc(list->ports, list->cap_ports * sizeof(*list->ports));
 	}
 	memcpy(list->ports + list->n_ports, ranges, (size_t)n * sizeof(*ranges));
