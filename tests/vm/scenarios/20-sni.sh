@@ -167,7 +167,7 @@ if ! full_suite; then
 	ktap_skip "gateway: chromium" "variety case: the full suite (stock kernels) runs it"
 elif command -v chromium >/dev/null 2>&1; then
 	chrome() {	# NAME: chromium fetches https://NAME/ through the gateway
-		in_ns "$NS_CLIENT" timeout $(secs 90) chromium --headless --no-sandbox \
+		in_ns "$NS_CLIENT" timeout $(secs 180) chromium --headless --no-sandbox \
 			--disable-gpu --disable-quic --no-first-run \
 			--disable-background-networking --disable-component-update \
 			--disable-sync --user-data-dir="$efw_tmp/chrome-$1" \

@@ -267,12 +267,14 @@ bail() {
 }
 
 # wait_for_port NS PORT [tcp|udp] [SECONDS]: until something listens on
-# PORT in NS (default: tcp, 20 s; scaled). Polls; a fixed sleep is either too long
-# or, under TCG, too short. `ss -N` enters the namespace itself: cheaper
-# than `ip netns exec`, and every poll takes CPU from the starting server.
+# PORT in NS (default: tcp, 60 s; scaled: python's startup alone can take
+# tens of seconds under TCG when two VMs share two cores). Polls; a fixed
+# sleep is either too long or, under TCG, too short. `ss -N` enters the
+# namespace itself: cheaper than `ip netns exec`, and every poll takes CPU
+# from the starting server.
 wait_for_port() {
 	local ns=$1 port=$2 proto=${3:-tcp} secs opt=-Hltn end
-	secs=$(secs "${4:-20}")
+	secs=$(secs "${4:-60}")
 	[ "$proto" = udp ] && opt=-Hlun
 	end=$((SECONDS + secs))
 	while [ "$SECONDS" -le "$end" ]; do
