@@ -6,7 +6,8 @@
  *
  * The netlink policy checks each value's range (settings.h); what a
  * policy cannot say -- ports and addresses in a list, dns-ttl-min not
- * above dns-ttl-max -- is checked here.
+ * above dns-ttl-max, the lower maxima of a namespace an unprivileged user
+ * owns -- is checked here.
  */
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -14,12 +15,12 @@
 #include "config.h"
 
 /* Not const: before 6.2 the policy's pointer to a range is not either. */
-#define EFW_U32_RANGE_(id, k, j, d, lo, hi, u) \
+#define EFW_U32_RANGE_(id, k, j, d, lo, hi, uhi, u) \
 	static struct netlink_range_validation range_##id = { .min = lo, .max = hi };
 #define EFW_NO_RANGE_(...)
 EFW_SETTING_LIST(EFW_U32_RANGE_, EFW_NO_RANGE_, EFW_NO_RANGE_)
 
-#define EFW_U32_POLICY_(id, k, j, d, lo, hi, u) \
+#define EFW_U32_POLICY_(id, k, j, d, lo, hi, uhi, u) \
 	[EGRESSFW_CFG_A_##id] = NLA_POLICY_FULL_RANGE(NLA_U32, &range_##id),
 #define EFW_CHOICE_POLICY_(id, k, d, n0, n1, jb) \
 	[EGRESSFW_CFG_A_##id] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -116,6 +117,7 @@ int efw_config_set(struct efw_net *en, struct nlattr **tb,
 	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
 		return ret;
+	ret = 0;
 	for (i = 0; i < efw_n_settings; i++) {
 		const struct efw_setting *s = &efw_settings[i];
 
@@ -123,8 +125,13 @@ int efw_config_set(struct efw_net *en, struct nlattr **tb,
 			continue;
 		cfg->v[s->attr] = s->kind == EFW_SETTING_U32 ?
 				  nla_get_u32(tb[s->attr]) : nla_get_u8(tb[s->attr]);
+		if (s->kind == EFW_SETTING_U32 && efw_net_unprivileged(en) &&
+		    cfg->v[s->attr] > s->user_max) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[s->attr],
+					    "above the most a namespace of an unprivileged user may set");
+			ret = -ERANGE;
+		}
 	}
-	ret = 0;
 	if (tb[EGRESSFW_CFG_A_TLS_PORTS])
 		ret = set_tls_ports(cfg, tb[EGRESSFW_CFG_A_TLS_PORTS], extack);
 	if (!ret && tb[EGRESSFW_CFG_A_DNS_SERVERS])

@@ -44,7 +44,7 @@
 	X(DNS_UNSOLICITED, "dns", "unsolicited",				\
 	  "DNS answers on no flow that left through this host: never learned.") \
 	X(DNS_WRONG_WAY, "dns", "wrong_way",					\
-	  "DNS answers in by an interface their source is not routed through: never learned.") \
+	  "DNS answers in from the client's side: never learned.")		\
 	X(DNS_LEARNED, "dns", "learned", "Learned (address, name) entries created.") \
 	X(DNS_REFRESHED, "dns", "refreshed",					\
 	  "Learned entries whose expiry a new answer moved.")			\
@@ -53,7 +53,9 @@
 	GAUGE(DNS_ENTRIES, "dns", "entries",					\
 	      "Learned (address, name) entries in the table now.")		\
 	X(EVENTS_SUPPRESSED, NULL, "events_suppressed",				\
-	  "Deny events the module did not send (rate limit, no memory).")
+	  "Deny events the module did not send (rate limit, no memory).")	\
+	X(OVER_BUDGET, NULL, "over_budget",					\
+	  "Hello buffers and learned entries refused by a host-wide budget.")
 
 /* X(ID, NAME, HELP) for each enum egressfw_deny_reason, in value order. */
 #define EFW_DENY_REASON_LIST(X)							\

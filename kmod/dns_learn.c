@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 
 #include "dns_learn.h"
+#include "budget.h"
 #include "dns_answer.h"
 #include "config.h"
 #include "ruleset.h"
@@ -112,6 +113,12 @@ static void count_rules(struct efw_ruleset *rs, const struct efw_learned *e,
 	efw_match_name_each(rs->matcher, e->name, e->name_len, count_one, &c);
 }
 
+/* What an entry of a @len-byte name costs the host-wide budget. */
+static size_t entry_size(u32 len)
+{
+	return struct_size((struct efw_learned *)NULL, name, len + 1);
+}
+
 /* Under t->lock; @rs is the ruleset in force (may be NULL). */
 static void unlink_entry(struct efw_dns_table *t, struct efw_learned *e,
 			 struct efw_ruleset *rs)
@@ -121,10 +128,14 @@ static void unlink_entry(struct efw_dns_table *t, struct efw_learned *e,
 	t->count--;
 	if (rs && e->gen == rs->generation)
 		count_rules(rs, e, -1);
+	efw_budget_give(EFW_BUDGET_DNS, entry_size(e->name_len));
 	kfree_rcu(e, rcu);
 }
 
 /* Under t->lock: push out the least recently answered entry. */
+/* Entries one sweep evicts to bring the table down to a lowered dns-max. */
+#define EFW_DNS_TRIM_BATCH	4096
+
 static void evict_oldest(struct efw_net *en, struct efw_dns_table *t,
 			 struct efw_ruleset *rs)
 {
@@ -196,9 +207,15 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 	}
 	spin_unlock_bh(&t->lock);
 
-	e = kmalloc(struct_size(e, name, len + 1), GFP_ATOMIC);
-	if (!e)
+	if (!efw_budget_take(EFW_BUDGET_DNS, entry_size(len))) {
+		efw_stat_inc(en, EFW_STAT_OVER_BUDGET);
 		return;
+	}
+	e = kmalloc(entry_size(len), GFP_ATOMIC);
+	if (!e) {
+		efw_budget_give(EFW_BUDGET_DNS, entry_size(len));
+		return;
+	}
 	e->family = a->family;
 	memcpy(e->addr, a->addr, sizeof(e->addr));
 	e->name_len = len;
@@ -214,6 +231,7 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 	if (known) {		/* learned meanwhile on another CPU */
 		refresh(t, known, rs, ttl, expires);
 		spin_unlock_bh(&t->lock);
+		efw_budget_give(EFW_BUDGET_DNS, entry_size(len));
 		kfree(e);
 		efw_stat_inc(en, EFW_STAT_DNS_REFRESHED);
 		return;
@@ -404,6 +422,8 @@ static void dns_sweep(struct work_struct *work)
 		container_of(to_delayed_work(work), struct efw_dns_table, sweep);
 	struct efw_learned *e, *tmp;
 	struct efw_ruleset *rs;
+	unsigned long next = EFW_DNS_SWEEP_INTERVAL;
+	u32 n = 0;
 
 	rcu_read_lock();
 	rs = rcu_dereference(t->en->ruleset);
@@ -411,11 +431,19 @@ static void dns_sweep(struct work_struct *work)
 	list_for_each_entry_safe(e, tmp, &t->lru, lru)
 		if (!live(e))
 			unlink_entry(t, e, rs);
-	/* A lowered dns-max applies to the entries already there too. */
-	while (t->count > EFW_CFG(efw_config(t->en), DNS_MAX))
+	/*
+	 * A lowered dns-max applies to the entries already there too, a
+	 * batch at a time: from 4M to 1 is not one walk with BHs off.
+	 */
+	while (t->count > EFW_CFG(efw_config(t->en), DNS_MAX)) {
+		if (n++ == EFW_DNS_TRIM_BATCH) {
+			next = 1;
+			break;
+		}
 		evict_oldest(t->en, t, rs);
+	}
 	if (t->count)
-		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_DNS_SWEEP_INTERVAL);
+		mod_delayed_work(system_dfl_wq, &t->sweep, next);
 	spin_unlock_bh(&t->lock);
 	rcu_read_unlock();
 }
@@ -424,7 +452,7 @@ int efw_dns_table_create(struct efw_net *en)
 {
 	struct efw_dns_table *t;
 
-	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	t = kvzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return -ENOMEM;
 	spin_lock_init(&t->lock);
@@ -451,7 +479,9 @@ void efw_dns_table_destroy(struct efw_net *en)
 	synchronize_rcu();
 	cancel_delayed_work_sync(&t->sweep);
 	/* No reader, no writer, no sweep: free directly. */
-	list_for_each_entry_safe(e, tmp, &t->lru, lru)
+	list_for_each_entry_safe(e, tmp, &t->lru, lru) {
+		efw_budget_give(EFW_BUDGET_DNS, entry_size(e->name_len));
 		kfree(e);
+	}
 	kvfree(t);
 }

@@ -10,15 +10,16 @@
 struct sk_buff;
 struct net_device;
 struct efw_ruleset;
+struct nf_conn;
 
 /*
- * Parse the answer in @skb (@proto UDP or TCP, transport at @l4off) and
- * learn. @in: the interface it came in by (NULL: sent by this host), which
+ * Parse the answer in @skb (@proto UDP or TCP, transport at @l4off), a
+ * reply of @ct, and learn. @in: the interface it came in by (NULL: sent by this host), which
  * must be the one its source is routed through.
  */
 void efw_dns_snoop(struct efw_net *en, struct efw_ruleset *rs,
-		   const struct sk_buff *skb, const struct net_device *in,
-		   u8 proto, unsigned int l4off);
+		   struct nf_conn *ct, const struct sk_buff *skb,
+		   const struct net_device *in, u8 proto, unsigned int l4off);
 
 int __init efw_dns_snoop_init(void);
 void efw_dns_snoop_exit(void);

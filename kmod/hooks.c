@@ -14,10 +14,13 @@
  *      flow's first packet is then dropped, and the client retries;
  *   2. a reply-direction packet: pass; first, if its flow went to port 53,
  *      read it as a DNS answer and learn from it (dns_snoop.c), so the
- *      address is known before the client can use it; if its flow still
- *      waits for a ClientHello and it carries data, deny: TLS is client
+ *      address is known before the client can use it; if its flow has a
+ *      pending entry, give it the server's acknowledgement number (where
+ *      the stream starts, what has arrived), and if the flow still waits
+ *      for a ClientHello and the packet carries data, deny: TLS is client
  *      first, so nothing reaches the client before the verdict;
- *   3. the flow has the ALLOW label bit: pass; the DENY bit: drop;
+ *   3. the flow has the ALLOW label bit: pass, unless it is verifying
+ *      (step 7); the DENY bit: drop;
  *   4. no ruleset in this namespace: pass; the flow is not guarded:
  *      label it ALLOW, pass;
  *   5. a packet that is not of the flow's own protocol (an ICMP error
@@ -31,7 +34,10 @@
  *   7. a flow waiting for its ClientHello: feed the segment; the segment
  *      that completes the hello carries the verdict (in strict mode the
  *      address must also have been learned for the SNI's rule). Past the
- *      deadline, or with its entry gone, any packet of it is denied.
+ *      deadline, or with its entry gone, any packet of it is denied. An
+ *      allowed flow goes on being fed until the server has acknowledged
+ *      the hello: a segment that tells the hello's bytes differently is
+ *      denied (the first copy may never have reached the server).
  * A flow that was already open when the ruleset was loaded (undecided,
  * not new, not pending) is left alone and labelled ALLOW.
  *
@@ -68,6 +74,7 @@
 #include "events.h"
 #include "dns_learn.h"
 #include "dns_snoop.h"
+#include "reply_side.h"
 
 /* After the filter table (0) and DNAT (-100), before SNAT. */
 #define EFW_HOOK_PRIORITY 10
@@ -158,6 +165,13 @@ static bool audit(const struct pkt *p)
 	return EFW_CFG(p->cfg, MODE) == EGRESSFW_MODE_AUDIT;
 }
 
+/* Allowed, but the server has not yet acknowledged every judged byte. */
+static bool verifying(const struct pkt *p)
+{
+	return test_bit(EFW_LABEL_ALLOW, p->labels->bits) &&
+	       test_bit(EFW_LABEL_PENDING, p->labels->bits);
+}
+
 static unsigned int allow(struct pkt *p, enum efw_stat kind, s32 rule)
 {
 	set_bit(EFW_LABEL_ALLOW, p->labels->bits);
@@ -197,11 +211,20 @@ static void end_flow(struct pkt *p)
 		nf_ct_kill(p->ct);
 }
 
+/* A decided flow needs no pending entry any more. */
+static void end_pending(struct pkt *p)
+{
+	if (test_and_clear_bit(EFW_LABEL_PENDING, p->labels->bits))
+		efw_pending_forget(p->en, p->ct);
+}
+
 /*
- * @skb's sender gets a reset (ICMP for UDP), sent before the DENY label
- * is set: when the sender is the server, that reset travels in the
- * client's direction, and the label would stop it at our own hook. With
- * @reset_peer, @skb itself becomes a reset for its receiver.
+ * @skb's sender gets a reset (ICMP for UDP), sent before the labels
+ * change: when the sender is the server, that reset travels in the
+ * client's direction through our own hook, which must still see the
+ * flow as pending (a DENY label would drop it; no label at all would
+ * judge it as a new flow). With @reset_peer, @skb itself becomes a reset
+ * for its receiver.
  */
 static unsigned int deny(struct pkt *p, struct sk_buff *skb,
 			 const struct nf_hook_state *state,
@@ -211,10 +234,14 @@ static unsigned int deny(struct pkt *p, struct sk_buff *skb,
 	efw_stat_inc(p->en, EFW_STAT_DENIED + why);
 	report(p, why, audit(p));
 	if (audit(p)) {
+		end_pending(p);
 		set_bit(EFW_LABEL_ALLOW, p->labels->bits);
 		return NF_ACCEPT;
 	}
 	efw_reject(p->net, skb, state, p->proto);
+	end_pending(p);
+	/* An allowed flow caught while verifying loses its verdict. */
+	clear_bit(EFW_LABEL_ALLOW, p->labels->bits);
 	set_bit(EFW_LABEL_DENY, p->labels->bits);
 	end_flow(p);
 	if (reset_peer && efw_segment_to_reset(skb, p->family, p->l4off))
@@ -359,8 +386,13 @@ static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
 		return NF_DROP;
 	len = skb->len - doff;
 	if (!len) {
+		/* Allowed, verifying: a FIN may still be followed by a resend. */
+		if (th->fin && !th->rst && verifying(p))
+			return NF_ACCEPT;
 		if (th->rst || th->fin) {
 			efw_pending_forget(p->en, p->ct);
+			if (verifying(p))
+				clear_bit(EFW_LABEL_PENDING, p->labels->bits);
 			return NF_ACCEPT;
 		}
 		/* The handshake's ACK, a keepalive: only while it may wait. */
@@ -378,8 +410,8 @@ static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
 
 	/* A SYN's data starts one past its sequence number (Fast Open). */
 	switch (efw_pending_feed(p->en, p->ct, skb, doff,
-				 ntohl(th->seq) + th->syn, len, &status,
-				 &hello)) {
+				 ntohl(th->seq) + th->syn, len, th->syn,
+				 &status, &hello)) {
 	case EFW_FEED_MORE:
 		return NF_ACCEPT;
 	case EFW_FEED_HOLD:
@@ -425,13 +457,19 @@ static bool judge_setup(struct pkt *p, const struct nf_hook_state *state)
 }
 
 /*
- * A reply on a flow still waiting for its ClientHello. TLS is client
- * first: a server that sends data before the verdict is not one the
- * verdict was about, and its bytes must not reach the client. The flow
- * is denied and both ends reset: the server by a reset of its own, the
- * client by the server's segment rewritten into one. Both matter: once
- * the conntrack entry is gone, a retransmission from a server left open
- * would start a new flow the other way round.
+ * A reply on a flow with a pending entry (pending.h's states).
+ *
+ * Before the verdict: TLS is client first, so a server that sends data is
+ * not one the verdict was about, and its bytes must not reach the client.
+ * The flow is denied and both ends reset: the server by a reset of its
+ * own, the client by the server's segment rewritten into one. Both
+ * matter: once the conntrack entry is gone, a retransmission from a
+ * server left open would start a new flow the other way round.
+ *
+ * The server's acknowledgement numbers tell the entry where the stream
+ * starts (the SYN-ACK) and when the judged bytes have all arrived (the
+ * flow is then decided for good). They are taken only from segments that
+ * came in from the server's side: a client could forge them.
  */
 static unsigned int pending_reply(struct pkt *p, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
@@ -445,19 +483,28 @@ static unsigned int pending_reply(struct pkt *p, struct sk_buff *skb,
 	if (p->proto != IPPROTO_TCP || !find_l4(skb, p))
 		return NF_ACCEPT;
 	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
-	if (!th)
+	if (!th || th->doff < 5)
 		return NF_DROP;
-	if (th->doff >= 5 && skb->len <= p->l4off + th->doff * 4)
-		return NF_ACCEPT;	/* the SYN-ACK, an ACK */
-	efw_pending_forget(p->en, p->ct);
-	return deny(p, skb, state, EGRESSFW_DENY_NOT_TLS, true);
+	if (skb->len > p->l4off + th->doff * 4 && !verifying(p))
+		return deny(p, skb, state, EGRESSFW_DENY_NOT_TLS, true);
+	if (!th->ack || !efw_reply_from_peer_side(p->net, skb, state->in))
+		return NF_ACCEPT;
+	switch (efw_pending_reply(p->en, p->ct, th->syn, ntohl(th->ack_seq))) {
+	case EFW_REPLY_VERIFIED:
+		clear_bit(EFW_LABEL_PENDING, p->labels->bits);
+		break;
+	case EFW_REPLY_CONFLICT:
+		return deny(p, skb, state, EGRESSFW_DENY_MALFORMED, true);
+	case EFW_REPLY_WAIT:
+		break;
+	}
+	return NF_ACCEPT;
 }
 
-/* A flow that waits for its ClientHello, with no verdict yet. */
+/* A flow with a pending entry: waiting for its ClientHello, or verifying. */
 static bool is_pending(const struct pkt *p)
 {
 	return test_bit(EFW_LABEL_PENDING, p->labels->bits) &&
-	       !test_bit(EFW_LABEL_ALLOW, p->labels->bits) &&
 	       !test_bit(EFW_LABEL_DENY, p->labels->bits);
 }
 
@@ -475,7 +522,7 @@ static void snoop(struct pkt *p, struct sk_buff *skb,
 	p->proto = nf_ct_protonum(p->ct);
 	if (!find_l4(skb, p))
 		return;
-	efw_dns_snoop(p->en, p->rs, skb, state->in, p->proto, p->l4off);
+	efw_dns_snoop(p->en, p->rs, p->ct, skb, state->in, p->proto, p->l4off);
 }
 
 /*
@@ -533,15 +580,23 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 			return pending_reply(&p, skb, state);
 		return NF_ACCEPT;
 	}
-	/* The fast path of every decided flow: one bit test each. */
-	if (test_bit(EFW_LABEL_ALLOW, p.labels->bits))
-		return NF_ACCEPT;
-	if (test_bit(EFW_LABEL_DENY, p.labels->bits))
+	/*
+	 * The fast path of every decided flow: a bit test or two. An
+	 * allowed flow still PENDING is verifying (pending.h).
+	 */
+	if (test_bit(EFW_LABEL_ALLOW, p.labels->bits)) {
+		if (likely(!test_bit(EFW_LABEL_PENDING, p.labels->bits)))
+			return NF_ACCEPT;
+	} else if (test_bit(EFW_LABEL_DENY, p.labels->bits)) {
 		return NF_DROP;
+	}
 
 	if (!judge_setup(&p, state))
 		return NF_ACCEPT;
 	if (!is_guarded(&p)) {
+		/* Verifying when the port stopped being a TLS one. */
+		if (test_and_clear_bit(EFW_LABEL_PENDING, p.labels->bits))
+			efw_pending_forget(p.en, p.ct);
 		if (is_unsolicited_answer(p.ct, ctinfo))
 			efw_stat_inc(p.en, EFW_STAT_DNS_UNSOLICITED);
 		set_bit(EFW_LABEL_ALLOW, p.labels->bits);

@@ -16,7 +16,8 @@ struct net;
  */
 #define EFW_LABEL_ALLOW		127	/* decided: pass, never look again */
 #define EFW_LABEL_DENY		126	/* decided: drop (client was reset) */
-#define EFW_LABEL_PENDING	125	/* waiting for the ClientHello */
+#define EFW_LABEL_PENDING	125	/* has a pending entry (pending.h); with
+					 * ALLOW: verifying */
 
 int efw_hooks_register(struct net *net);
 void efw_hooks_unregister(struct net *net);

@@ -105,9 +105,11 @@ static int cmd_begin(struct sk_buff *skb, struct genl_info *info)
 	}
 	txn_drop(en);
 	ret = -ENOMEM;
-	txn = kzalloc(sizeof(*txn), GFP_KERNEL);
+	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
 	if (!txn)
 		goto out;
+	txn->max_rules = efw_net_unprivileged(en) ? EFW_USER_MAX_RULES :
+						     EGRESSFW_MAX_RULES;
 	txn->id = id = ++en->txn_next_id;
 	txn->portid = info->snd_portid;
 	txn->touched = jiffies;

@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit_types.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -23,6 +24,7 @@ struct efw_config;
 struct efw_txn;
 struct efw_pcpu_stats;
 struct efw_pending_table;
+struct efw_dns_tcp_table;
 struct efw_dns_table;
 struct proc_dir_entry;
 
@@ -37,6 +39,7 @@ struct efw_net {
 	bool active;				/* hooks, ct and label refs taken */
 	struct efw_pcpu_stats __percpu *stats;
 	struct efw_pending_table *pending;
+	struct efw_dns_tcp_table *dns_tcp;	/* DNS-over-TCP positions */
 	struct efw_dns_table __rcu *dns;	/* learned addresses; NULL while inactive */
 	struct proc_dir_entry *proc_dir;
 	struct ratelimit_state events_rs;	/* deny events sent */
@@ -47,6 +50,16 @@ extern unsigned int efw_net_id;
 static inline struct efw_net *efw_net(const struct net *net)
 {
 	return net_generic(net, efw_net_id);
+}
+
+/*
+ * Is @en's namespace owned by a user namespace other than the host's?
+ * Any user may make one (unshare -Urn), and administer it: such a
+ * namespace gets lower maxima (settings.h: USER_MAX, EFW_USER_MAX_RULES).
+ */
+static inline bool efw_net_unprivileged(const struct efw_net *en)
+{
+	return en->net->user_ns != &init_user_ns;
 }
 
 /* Under en->lock. */

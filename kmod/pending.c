@@ -9,6 +9,21 @@
  * server that missed the first copy would read the second, and the two
  * must not tell different stories.
  *
+ * Byte 0 is the one the server expects first: the acknowledgement number
+ * of its SYN-ACK, not the client's SYN plus one. A client may send a SYN
+ * the server never sees (its TTL runs out one hop past the gateway), then
+ * another with a lower sequence number; counting from the first SYN would
+ * judge bytes the server reads as the middle of the stream. Until the
+ * SYN-ACK is seen only a SYN's own data (Fast Open) is taken.
+ *
+ * The verdict does not end the entry. The segment that completed the
+ * hello may never reach the server (a TTL that runs out past the
+ * gateway, a stale timestamp the server drops), and the client could then
+ * send other bytes in its place. So an allowed flow keeps its buffer
+ * until the server acknowledges its last byte, and every segment that
+ * overlaps it until then must repeat it exactly. See pending.h for the
+ * states.
+ *
  * Only the first data packets of TLS flows come here, so one spinlock
  * per namespace is enough; decided flows never take it.
  *
@@ -31,6 +46,8 @@
 
 #include "pending.h"
 #include "config.h"
+#include "budget.h"
+#include "stats.h"
 
 #define EFW_PENDING_HASH_BITS	10
 #define EFW_PENDING_SRC_BITS	8
@@ -48,12 +65,14 @@ struct efw_pending_src {
 struct efw_pending {
 	struct hlist_node hnode;
 	struct efw_pending_src *src;
-	struct list_head lru;		/* oldest first: sweep order */
+	struct list_head lru;		/* earliest deadline first */
 	struct nf_conn *ct;		/* referenced */
 	unsigned long deadline;		/* jiffies */
 	u32 data_seq;			/* seq of buffer byte 0 */
 	u32 len, cap;
 	u32 need;			/* parse again once len reaches this */
+	bool synced;			/* data_seq is the server's SYN-ACK's */
+	bool verifying;			/* allowed; until the server acks len */
 	u8 *buf;
 };
 
@@ -124,6 +143,7 @@ static void unlink_entry(struct efw_pending_table *t, struct efw_pending *p)
 
 static void free_entry(struct efw_pending *p)
 {
+	efw_budget_give(EFW_BUDGET_HELLO, sizeof(*p) + p->cap);
 	nf_ct_put(p->ct);
 	kfree(p->buf);
 	kfree(p);
@@ -164,6 +184,11 @@ int efw_pending_start(struct efw_net *en, struct nf_conn *ct, u32 data_seq)
 		ret = -ENOSPC;
 		goto out;
 	}
+	if (!efw_budget_take(EFW_BUDGET_HELLO, sizeof(*p))) {
+		efw_stat_inc(en, EFW_STAT_OVER_BUDGET);
+		ret = -ENOSPC;
+		goto out;
+	}
 	if (!src) {
 		src = fresh;
 		fresh = NULL;
@@ -186,8 +211,8 @@ out:
 	return ret;
 }
 
-/* Make room for @need bytes, within @bound. */
-static int grow(struct efw_pending *p, u32 need, u32 bound)
+/* Make room for @need bytes, within @bound and the host-wide budget. */
+static int grow(struct efw_net *en, struct efw_pending *p, u32 need, u32 bound)
 {
 	u32 cap = p->cap ? p->cap : EFW_PENDING_FIRST_BUF;
 	u8 *buf;
@@ -198,9 +223,15 @@ static int grow(struct efw_pending *p, u32 need, u32 bound)
 		cap *= 2;
 	if (cap > bound)
 		cap = bound;
-	buf = krealloc(p->buf, cap, GFP_ATOMIC);
-	if (!buf)
+	if (!efw_budget_take(EFW_BUDGET_HELLO, cap - p->cap)) {
+		efw_stat_inc(en, EFW_STAT_OVER_BUDGET);
 		return -ENOMEM;
+	}
+	buf = krealloc(p->buf, cap, GFP_ATOMIC);
+	if (!buf) {
+		efw_budget_give(EFW_BUDGET_HELLO, cap - p->cap);
+		return -ENOMEM;
+	}
 	p->buf = buf;
 	p->cap = cap;
 	return 0;
@@ -226,7 +257,7 @@ static bool same_bytes(const struct sk_buff *skb, unsigned int off,
 
 enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 			       const struct sk_buff *skb, unsigned int off,
-			       u32 seq, u32 len,
+			       u32 seq, u32 len, bool syn,
 			       enum efw_tls_status *status,
 			       struct efw_tls_hello *hello)
 {
@@ -246,6 +277,11 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 		ret = EFW_FEED_TIMEOUT;
 		goto drop_entry;
 	}
+	/* Where the server's stream starts is not known yet. */
+	if (!p->synced && !syn) {
+		ret = EFW_FEED_HOLD;
+		goto unlock;
+	}
 	/* Sequence space wraps: compare by signed distance. */
 	rel = seq - p->data_seq;
 	if ((s32)rel < 0) {
@@ -263,7 +299,8 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 		rel = 0;
 	}
 	if (rel > p->len) {
-		ret = EFW_FEED_HOLD;
+		/* Past what was judged, once judged: the stream goes on. */
+		ret = p->verifying ? EFW_FEED_MORE : EFW_FEED_HOLD;
 		goto unlock;
 	}
 	overlap = min(len, p->len - rel);
@@ -272,6 +309,10 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 		goto drop_entry;
 	}
 	fresh = len - overlap;
+	if (p->verifying) {
+		ret = EFW_FEED_MORE;
+		goto unlock;
+	}
 	if (!fresh) {
 		ret = EFW_FEED_MORE;	/* a pure retransmission */
 		goto unlock;
@@ -288,7 +329,7 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 			goto drop_entry;
 		}
 	}
-	if (grow(p, p->len + fresh, bound)) {
+	if (grow(en, p, p->len + fresh, bound)) {
 		ret = EFW_FEED_NOMEM;
 		goto drop_entry;
 	}
@@ -317,12 +358,61 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 		ret = EFW_FEED_TIMEOUT;	/* the hello cannot fit the bound */
 		goto drop_entry;
 	}
+	/*
+	 * Judged: from now on the buffer is what the server must get. The
+	 * caller forgets the entry if the verdict is a denial.
+	 */
+	p->verifying = true;
+	p->deadline = jiffies + msecs_to_jiffies(EFW_CFG(efw_config(en),
+							 HELLO_TIMEOUT_MS));
+	list_move_tail(&p->lru, &t->lru);	/* the sweep's order: deadlines */
 	ret = EFW_FEED_DONE;
+	goto unlock;
 drop_entry:
 	unlink_entry(t, p);
 	spin_unlock_bh(&t->lock);
 	free_entry(p);
 	return ret;
+unlock:
+	spin_unlock_bh(&t->lock);
+	return ret;
+}
+
+enum efw_reply efw_pending_reply(struct efw_net *en, const struct nf_conn *ct,
+				 bool syn, u32 ack)
+{
+	struct efw_pending_table *t = en->pending;
+	enum efw_reply ret = EFW_REPLY_WAIT;
+	struct efw_pending *p;
+
+	spin_lock_bh(&t->lock);
+	p = find(t, ct);
+	if (!p)
+		goto unlock;
+	if (p->verifying) {
+		if ((s32)(ack - (p->data_seq + p->len)) < 0)
+			goto unlock;
+		ret = EFW_REPLY_VERIFIED;
+		unlink_entry(t, p);
+		spin_unlock_bh(&t->lock);
+		free_entry(p);
+		return ret;
+	}
+	if (!syn)
+		goto unlock;
+	if (!p->len && (!p->synced || p->data_seq == ack)) {
+		p->data_seq = ack;
+		p->synced = true;
+	} else if (ack - p->data_seq > p->len) {
+		/*
+		 * The server expects a byte other than the one the bytes
+		 * so far were taken from: two SYN-ACKs that disagree, or
+		 * Fast Open data the server acknowledges as something else.
+		 */
+		ret = EFW_REPLY_CONFLICT;
+	} else {
+		p->synced = true;
+	}
 unlock:
 	spin_unlock_bh(&t->lock);
 	return ret;
@@ -358,7 +448,14 @@ void efw_pending_forget(struct efw_net *en, struct nf_conn *ct)
 		free_entry(p);
 }
 
-/* Free entries past their deadline; their flows are denied if they speak. */
+/*
+ * Free entries past their deadline; their flows are denied if they speak.
+ * The list is in deadline order (an entry moves to its tail when its
+ * deadline moves), so the walk stops at the first live entry instead of
+ * visiting up to pending-max entries with BHs off. A changed
+ * hello-timeout can break the order for a while: an entry then waits
+ * for those before it, and is denied all the same when its flow speaks.
+ */
 static void pending_sweep(struct work_struct *work)
 {
 	struct efw_pending_table *t =
@@ -369,7 +466,7 @@ static void pending_sweep(struct work_struct *work)
 	spin_lock_bh(&t->lock);
 	list_for_each_entry_safe(p, tmp, &t->lru, lru) {
 		if (!time_after(jiffies, p->deadline))
-			continue;
+			break;
 		unlink_entry(t, p);
 		list_add(&p->lru, &dead);
 	}

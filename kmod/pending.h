@@ -8,6 +8,16 @@
  * the sequence number of the first data byte and a buffer that grows (up
  * to the configured bound) as segments arrive. The table is bounded per
  * namespace; a periodic sweep frees entries past their deadline.
+ *
+ * An entry goes through three states:
+ *   1. waiting for the server's SYN-ACK, whose acknowledgement number says
+ *      where the stream starts: only a SYN's own data (Fast Open) is
+ *      taken;
+ *   2. reassembling, until the parser has a verdict (EFW_FEED_DONE);
+ *   3. verifying, once allowed: until the server acknowledges the last
+ *      byte judged (EFW_REPLY_VERIFIED), a segment that overlaps the
+ *      judged bytes must repeat them; what follows them passes.
+ * A denied flow's entry is forgotten at once.
  */
 #ifndef EGRESSFW_PENDING_H
 #define EGRESSFW_PENDING_H
@@ -36,15 +46,31 @@ enum efw_feed {
 int efw_pending_start(struct efw_net *en, struct nf_conn *ct, u32 data_seq);
 
 /*
- * Feed one client segment: @seq its sequence number, @len payload bytes at
- * @off in @skb. On EFW_FEED_DONE, *@status and *@hello hold the parser's
- * verdict and the entry is gone.
+ * Feed one client segment: @seq the sequence number of its first data
+ * byte, @len payload bytes at @off in @skb, @syn whether it is the SYN.
+ * On EFW_FEED_DONE, *@status and *@hello hold the parser's verdict and
+ * the entry verifies from then on (the caller forgets it on a denial).
+ * While verifying, EFW_FEED_MORE means the segment agrees with what was
+ * judged.
  */
 enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 			       const struct sk_buff *skb, unsigned int off,
-			       u32 seq, u32 len,
+			       u32 seq, u32 len, bool syn,
 			       enum efw_tls_status *status,
 			       struct efw_tls_hello *hello);
+
+enum efw_reply {
+	EFW_REPLY_WAIT,		/* nothing changes */
+	EFW_REPLY_VERIFIED,	/* the server has every judged byte: entry gone */
+	EFW_REPLY_CONFLICT,	/* the server's stream starts elsewhere: deny */
+};
+
+/*
+ * A segment from @ct's server, taken as the server's (reply_side.h),
+ * carrying acknowledgement number @ack; @syn: it is the SYN-ACK.
+ */
+enum efw_reply efw_pending_reply(struct efw_net *en, const struct nf_conn *ct,
+				 bool syn, u32 ack);
 
 /*
  * Is @ct still waiting within its deadline? 0, or -ENOENT (no entry:

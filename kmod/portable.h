@@ -22,9 +22,21 @@
 #include <linux/sort.h>
 #include <linux/random.h>
 
-/* Matcher tables can be many MiB for 1M rules: kvmalloc falls back to vmalloc. */
-#define efw_alloc(size) kvmalloc(size, GFP_KERNEL)
-#define efw_zalloc(size) kvzalloc(size, GFP_KERNEL)
+/*
+ * Big allocations made while loading a list: charged to the loader's
+ * memory cgroup, and a failure (a size past what kvmalloc takes, over
+ * INT_MAX) is an error returned, not a warning, which a kernel booted
+ * with panic_on_warn would turn into a panic.
+ */
+#define EFW_GFP_BIG (GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+
+/*
+ * Matcher tables can be many MiB for 1M rules: kvmalloc falls back to
+ * vmalloc. They are built in process context for the process that loads
+ * the list, so its memory cgroup pays for them (EFW_GFP_BIG).
+ */
+#define efw_alloc(size) kvmalloc(size, EFW_GFP_BIG)
+#define efw_zalloc(size) kvzalloc(size, EFW_GFP_BIG)
 #define efw_free(ptr) kvfree(ptr)
 #define efw_sort(base, num, size, cmp) sort(base, num, size, cmp, NULL)
 #define efw_random_u32() get_random_u32()
@@ -37,7 +49,7 @@
  * would vmalloc it with small pages. efw_free() frees it.
  */
 #define EFW_HUGE_PAGE PMD_SIZE
-#define efw_alloc_huge(size) vmalloc_huge(size, GFP_KERNEL | __GFP_ZERO)
+#define efw_alloc_huge(size) vmalloc_huge(size, EFW_GFP_BIG | __GFP_ZERO)
 #else
 #include <stdint.h>
 #include <stddef.h>

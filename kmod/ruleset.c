@@ -4,7 +4,8 @@
  * into a matcher plus what the dump and /proc show, and freeing them.
  *
  * Everything here runs in process context under the namespace's mutex,
- * off the packet path, so it may sleep and allocate with GFP_KERNEL.
+ * off the packet path, so it may sleep and allocate with GFP_KERNEL, and
+ * charges what it allocates to the loader's memory cgroup (_ACCOUNT).
  * Patterns are parsed with the very code egressctl uses (pattern.c): the
  * kernel accepts exactly the entries a list file may contain.
  */
@@ -32,7 +33,7 @@ static int reserve(void **arr, u32 *cap, u32 need, size_t size)
 		ncap *= 2;
 	}
 	n = efw_kvrealloc(*arr, array_size(*cap, size), array_size(ncap, size),
-			  GFP_KERNEL);
+			  EFW_GFP_BIG);
 	if (!n)
 		return -ENOMEM;
 	*arr = n;
@@ -54,8 +55,10 @@ int efw_txn_add_rule(struct efw_txn *txn, u32 id, const char *pattern,
 		*msg = "rule ids must run 0, 1, 2, ... in list order";
 		return -EPROTO;
 	}
-	if (txn->n_rules >= EGRESSFW_MAX_RULES) {
-		*msg = "too many rules";
+	if (txn->n_rules >= txn->max_rules) {
+		*msg = txn->max_rules < EGRESSFW_MAX_RULES ?
+		       "too many rules for a namespace of an unprivileged user" :
+		       "too many rules";
 		return -E2BIG;
 	}
 	if (!n_ports) {
@@ -71,7 +74,7 @@ int efw_txn_add_rule(struct efw_txn *txn, u32 id, const char *pattern,
 		}
 	}
 
-	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	p = kmalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return -ENOMEM;
 	ret = efw_pattern_parse(pattern, pattern_len, p, msg, &err_off);
@@ -143,8 +146,8 @@ static struct efw_matcher *compile(const struct efw_txn *txn, int *err)
 	struct efw_matcher *m = NULL;
 
 	*err = -ENOMEM;
-	specs = kvmalloc_array(n, sizeof(*specs), GFP_KERNEL);
-	pats = kvmalloc_array(n, sizeof(*pats), GFP_KERNEL);
+	specs = kvmalloc_array(n, sizeof(*specs), EFW_GFP_BIG);
+	pats = kvmalloc_array(n, sizeof(*pats), EFW_GFP_BIG);
 	if (!specs || !pats)
 		goto out;
 	for (i = 0; i < txn->n_rules; i++) {
@@ -196,15 +199,15 @@ struct efw_ruleset *efw_ruleset_build(struct efw_txn *txn, u32 generation,
 	struct efw_ruleset *rs;
 
 	*err = -ENOMEM;
-	rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	rs = kzalloc(sizeof(*rs), GFP_KERNEL_ACCOUNT);
 	if (!rs)
 		return NULL;
 	rs->n_rules = txn->n_rules;
 	rs->generation = generation;
-	rs->meta = kvmalloc_array(n, sizeof(*rs->meta), GFP_KERNEL);
-	rs->ctr = kvcalloc(n, sizeof(*rs->ctr), GFP_KERNEL);
-	rs->tcp_ports = bitmap_zalloc(65536, GFP_KERNEL);
-	rs->udp_ports = bitmap_zalloc(65536, GFP_KERNEL);
+	rs->meta = kvmalloc_array(n, sizeof(*rs->meta), EFW_GFP_BIG);
+	rs->ctr = kvcalloc(n, sizeof(*rs->ctr), EFW_GFP_BIG);
+	rs->tcp_ports = bitmap_zalloc(65536, GFP_KERNEL_ACCOUNT);
+	rs->udp_ports = bitmap_zalloc(65536, GFP_KERNEL_ACCOUNT);
 	if (!rs->meta || !rs->ctr || !rs->tcp_ports || !rs->udp_ports)
 		goto fail;
 

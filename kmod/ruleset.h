@@ -71,7 +71,14 @@ struct efw_txn {
 	u32 n_ports, cap_ports;
 	char *text;		/* "PATTERN\0SOURCE\0" per rule */
 	u32 text_len, text_cap;
+	u32 max_rules;		/* EGRESSFW_MAX_RULES or EFW_USER_MAX_RULES */
 };
+
+/*
+ * Rules a namespace of an unprivileged user may load (netns.h): a list
+ * of vendor services is tens of names; this is thousands of lists.
+ */
+#define EFW_USER_MAX_RULES	65536
 
 int efw_txn_add_rule(struct efw_txn *txn, u32 id, const char *pattern,
 		     size_t pattern_len, const struct efw_port_range *ports,

@@ -5,9 +5,9 @@
  */
 #include "settings.h"
 
-#define EFW_U32_ROW_(id, k, j, d, lo, hi, u) \
+#define EFW_U32_ROW_(id, k, j, d, lo, hi, uhi, u) \
 	{ .kind = EFW_SETTING_U32, .attr = EGRESSFW_CFG_A_##id, .key = k, \
-	  .json = j, .def = d, .min = lo, .max = hi, .unit = u },
+	  .json = j, .def = d, .min = lo, .max = hi, .user_max = uhi, .unit = u },
 #define EFW_CHOICE_ROW_(id, k, d, n0, n1, jb) \
 	{ .kind = EFW_SETTING_CHOICE, .attr = EGRESSFW_CFG_A_##id, .key = k, \
 	  .json = k, .def = d, .min = 0, .max = 1, .names = { n0, n1 }, \

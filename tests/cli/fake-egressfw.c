@@ -354,6 +354,7 @@ static const uint64_t counted[EGRESSFW_STATS_A_MAX + 1] = {
 	[EGRESSFW_STATS_A_DNS_EVICTED] = 1,
 	[EGRESSFW_STATS_A_DNS_ENTRIES] = 39,
 	[EGRESSFW_STATS_A_EVENTS_SUPPRESSED] = 6,
+	[EGRESSFW_STATS_A_OVER_BUDGET] = 8,
 };
 
 /* Every counter of counters.h's table, as the module's stats.c sends it. */

@@ -46,6 +46,15 @@ fi
 expect "load of a bad list among good ones" 1 'nothing loaded' \
 	"$ctl" load lists/sophos.list "$tmp/bad.list"
 expect "load of a missing file" 1 'nonexistent.list: No such file' "$ctl" load "$tmp/nonexistent.list"
+# One rule more than a ruleset holds (1,048,576) is refused before the
+# kernel is asked: exit 1, nothing sent (tests/vm/scenarios/40-scale.sh
+# loads exactly the maximum).
+python3 -c 'import sys; sys.stdout.write("".join("h%d.test\n" % i for i in range(1048577)))' \
+	>"$tmp/over.list"
+expect "load of 1,048,577 rules: refused before the kernel, exit 1" 1 \
+	'^egressctl: 1048577 rules: more than the module takes \(1048576\): nothing loaded$' \
+	"$ctl" load "$tmp/over.list"
+rm -f "$tmp/over.list"
 
 # --- usage errors: exit 2, before the kernel is asked ------------------
 expect "set mode bogus" 2 "invalid mode 'bogus'" "$ctl" set mode bogus
@@ -196,7 +205,7 @@ assert s["denied"] == {"no_match": 11, "no_sni": 22, "not_tls": 33, "malformed":
                        "quic": 88, "dns_server": 99, "ech": 110}, s["denied"]
 assert s["dns"] == {"answers": 500, "ignored": 5, "unsolicited": 2, "wrong_way": 3, "learned": 40,
                     "refreshed": 450, "evicted": 1, "entries": 39}, s["dns"]
-assert s["events_suppressed"] == 6
+assert s["events_suppressed"] == 6 and s["over_budget"] == 8
 ' "$out"
 else
 	ktap_skip "show -j is JSON" "python3 missing"
@@ -204,7 +213,7 @@ else
 fi
 run_cmd fk stats
 check "stats: every counter by name" [ "$rc" -eq 0 -a \
-	"$(grep -cE '^(loaded +yes|generation +[0-9]+|rules +[0-9]+|packets +1000|flows +100|allowed (cidr +7|sni +80|dns +3)|denied (no_match +11|no_sni +22|not_tls +33|malformed +44|pending_overflow +55|timeout +66|strict +77|quic +88|dns_server +99|ech +110)|dns (answers +500|ignored +5|unsolicited +2|wrong way +3|learned +40|refreshed +450|evicted +1|entries +39)|events suppressed +6)$' <<<"$out")" -eq 27 ]
+	"$(grep -cE '^(loaded +yes|generation +[0-9]+|rules +[0-9]+|packets +1000|flows +100|allowed (cidr +7|sni +80|dns +3)|denied (no_match +11|no_sni +22|not_tls +33|malformed +44|pending_overflow +55|timeout +66|strict +77|quic +88|dns_server +99|ech +110)|dns (answers +500|ignored +5|unsolicited +2|wrong way +3|learned +40|refreshed +450|evicted +1|entries +39)|events suppressed +6|over budget +8)$' <<<"$out")" -eq 28 ]
 
 # stats --prometheus: the text exposition format, per-rule series too.
 run_cmd fk stats --prometheus

@@ -22,6 +22,13 @@ usage: raw_tcp.py SRC DST DPORT SPORT STEP...
                           segment at OFF carrying HEXDATA (see icmp_error)
   ack                     a bare ACK at the next data offset
   wait:SECONDS            collect the server's segments for SECONDS
+  ttl:N                   send the following packets with TTL N
+  isn:DELTA               move the initial sequence number by DELTA
+                          (before syn: a SYN other than the first)
+  rawsyn                  a SYN, without waiting for an answer
+  forgeack:OFF:IFACE:MAC  a forged ACK from the server acknowledging data
+                          up to offset OFF, in an Ethernet frame out of
+                          IFACE to MAC (the gateway), which sends it back
 """
 import json
 import os
@@ -71,10 +78,12 @@ class Flow:
         self.isn = random.randint(0, 0xffffffff)
         self.rcv = 0
         self.sent = 0
+        self.ttl = 64
         self.result = {"synack": False, "rst": False, "data": ""}
 
     def emit(self, proto, payload):
-        self.out.sendto(ip4(self.src, self.dst, proto, payload), (self.dst, 0))
+        self.out.sendto(ip4(self.src, self.dst, proto, payload, self.ttl),
+                        (self.dst, 0))
 
     def segment(self, off, flags, data=b"", urg=0):
         seq = self.isn + 1 + off if off >= 0 else self.isn
@@ -105,12 +114,27 @@ class Flow:
             if payload:
                 self.result["data"] += payload.hex()
 
-    def syn(self):
+    def rawsyn(self):
         self.emit(6, tcp(self.src, self.dst, self.sport, self.dport,
                          self.isn, 0, "S"))
+
+    def syn(self):
+        self.rawsyn()
         self.collect(5, until_synack=True)
         if self.result["synack"]:
             self.segment(0, "A")
+
+    def forge_ack(self, off, iface, mac):
+        seg = tcp(self.dst, self.src, self.dport, self.sport, self.rcv,
+                  self.isn + 1 + off, "A")
+        with open("/sys/class/net/%s/address" % iface) as fh:
+            own = fh.read().strip()
+        frame = (bytes.fromhex(mac.replace(":", "")) +
+                 bytes.fromhex(own.replace(":", "")) + b"\x08\x00" +
+                 ip4(self.dst, self.src, 6, seg, self.ttl))
+        with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+            s.bind((iface, 0))
+            s.send(frame)
 
     def icmp_error(self, off, data):
         """ICMP destination unreachable whose bytes, read from the ICMP
@@ -161,6 +185,15 @@ def main():
             f.segment(f.sent, "A")
         elif op == "wait":
             f.collect(float(arg))
+        elif op == "ttl":
+            f.ttl = int(arg)
+        elif op == "isn":
+            f.isn = (f.isn + int(arg)) & 0xffffffff
+        elif op == "rawsyn":
+            f.rawsyn()
+        elif op == "forgeack":
+            off, iface, mac = arg.split(":", 2)
+            f.forge_ack(int(off), iface, mac)
         else:
             sys.exit("raw_tcp.py: unknown step %r" % step)
     print(json.dumps(f.result))

@@ -314,6 +314,14 @@ const char *efw_settings_refusal(const struct nlmsghdr *req, uint32_t offset,
 	s = efw_setting_by_attr(mnl_attr_get_type(a));
 	if (!s || s->kind != EFW_SETTING_U32)
 		return NULL;
-	snprintf(buf, size, "%s: %u to %u %s", s->key, s->min, s->max, s->unit);
+	/* In range, yet refused: the namespace's owner is not the host's. */
+	if (mnl_attr_get_payload_len(a) == sizeof(uint32_t) &&
+	    mnl_attr_get_u32(a) >= s->min && mnl_attr_get_u32(a) <= s->max)
+		snprintf(buf, size,
+			 "%s: at most %u %s in a namespace an unprivileged user owns",
+			 s->key, s->user_max, s->unit);
+	else
+		snprintf(buf, size, "%s: %u to %u %s", s->key, s->min, s->max,
+			 s->unit);
 	return buf;
 }

@@ -53,8 +53,8 @@
 #define EGRESSFW_MAX_PORT_RANGES 64
 /* Resolvers in EGRESSFW_CFG_A_DNS_SERVERS. */
 #define EGRESSFW_MAX_DNS_SERVERS 16
-/* Rules in one ruleset; a bigger list is refused (E2BIG) at ADD. */
-#define EGRESSFW_MAX_RULES (1U << 24)
+/* Rules in one ruleset (1,048,576); a bigger list is refused (E2BIG) at ADD. */
+#define EGRESSFW_MAX_RULES (1U << 20)
 
 /*
  * Commands. "Request" lists the attributes a request carries, "reply" what
@@ -171,7 +171,8 @@ enum egressfw_stats_attr {
 	EGRESSFW_STATS_A_DNS_EVICTED,	/* u64: live entries pushed out by the table bound */
 	EGRESSFW_STATS_A_DNS_ENTRIES,	/* u32: entries in the table now */
 	EGRESSFW_STATS_A_EVENTS_SUPPRESSED,/* u64: deny events not sent (rate limit, no memory) */
-	EGRESSFW_STATS_A_DNS_WRONG_WAY,	/* u64: answers in by an interface their source is not routed through: not learned */
+	EGRESSFW_STATS_A_DNS_WRONG_WAY,	/* u64: answers in from the client's side: not learned */
+	EGRESSFW_STATS_A_OVER_BUDGET,	/* u64: hello buffers, learned entries refused by a host-wide budget */
 	__EGRESSFW_STATS_A_MAX
 };
 #define EGRESSFW_STATS_A_MAX (__EGRESSFW_STATS_A_MAX - 1)

@@ -34,6 +34,14 @@ add table ip efwraw
 add chain ip efwraw out { type filter hook output priority 0; }
 add rule ip efwraw out tcp flags rst meta mark != 1 drop
 EOF
+# What the client sends with a TTL under 10 is lost one hop past the
+# gateway: the server's namespace drops it (a router would, once the TTL
+# runs out).
+in_ns "$NS_SERVER" nft -f - <<EOF || bail "cannot set up nft in the server"
+add table ip efwttl
+add chain ip efwttl pre { type filter hook prerouting priority -300; }
+add rule ip efwttl pre ip ttl < 10 drop
+EOF
 printf 'central.sophos.com\n' >"$efw_tmp/one.list"
 printf 'central.sophos.com\nwww.example.com\n' >"$efw_tmp/two.list"
 wait_for_port "$NS_SERVER" 443 || bail "sink server did not start"
@@ -42,16 +50,22 @@ expect "load the list" 0 'loaded 1 rule ' ctl load "$efw_tmp/one.list"
 expect "tls-ports 443 and 8443" 0 '' ctl set tls-ports 443,8443
 
 sport=40000
-# attack PORT STEP...: a new flow (a new source port) running STEPs; its
-# JSON result in $got, and in $read what the server application read
-# meanwhile.
+# attack PORT STEP...: a new flow (a new source port) that does the
+# handshake, then runs STEPs; its JSON result in $got, and in $read what
+# the server application read meanwhile. attack_raw: the same without the
+# handshake (STEPs do it).
 attack() {
+	local port=$1
+	shift
+	attack_raw "$port" syn "$@"
+}
+attack_raw() {
 	local port=$1 before
 	shift
 	sport=$((sport + 1))
 	before=$(stat -c %s "$sink")
 	got=$(in_ns "$NS_CLIENT" python3 "$peers/raw_tcp.py" "$CLIENT_IP4" \
-		"$SERVER_IP4" "$port" "$sport" syn "$@" wait:$(secs 1))
+		"$SERVER_IP4" "$port" "$sport" "$@" wait:$(secs 1))
 	sleep 0.5
 	read=$(tail -c +$((before + 1)) "$sink" | tr -c '[:print:]' '.')
 	echo "# $got"
@@ -84,6 +98,42 @@ check "ICMP-borne allowed hello: the server read no forbidden hello" not_read ww
 attack 443 sendfile:0:PAU:"$good"
 check "allowed hello sent as urgent data: reset" [ "$(field rst)" = True ]
 check "urgent hello: the server read none of it" not_read central.sophos.com
+
+# Finding 4: the allowed hello is lost past the gateway (its TTL runs
+# out), and the client sends the forbidden one in its place, at the same
+# offset: the verdict was the allowed hello's, the server reads the other.
+attack 443 ttl:8 sendfile:0:PA:"$good" ttl:64 wait:0.5 sendfile:0:PA:"$evil"
+check "allowed hello lost past the gateway, forbidden one resent in its place: reset" \
+	[ "$(field rst)" = True ]
+check "... the server read none of the forbidden hello" not_read www.example.com
+
+# Finding 4: the first SYN is lost past the gateway; a second one starts
+# the stream 600 bytes lower. Counting from the first SYN, the gateway
+# would judge the allowed hello at byte 600, while the server reads the
+# forbidden one at byte 0.
+{ cat "$evil"; head -c $((600 - $(stat -c %s "$evil"))) /dev/zero; cat "$good"; } \
+	>"$efw_tmp/evil-then-good.bin"
+attack_raw 443 ttl:8 rawsyn ttl:64 isn:-600 syn sendfile:0:PA:"$efw_tmp/evil-then-good.bin"
+check "first SYN lost, the stream started lower: the server read no forbidden hello" \
+	not_read www.example.com
+check "... and the client is reset" [ "$(field rst)" = True ]
+
+# The same lost SYN with an allowed hello: the stream is judged from the
+# byte the server expects, and passes.
+attack_raw 443 ttl:8 rawsyn ttl:64 isn:-600 syn sendfile:0:PA:"$good"
+check "first SYN lost, allowed hello from the server's first byte: not reset" \
+	[ "$(field rst)" = False ]
+check "... the server read it" read_has central.sophos.com
+check "... and its acknowledgement ended the verification" [ "$(fw_stat pending)" -eq 0 ]
+
+# Finding 4: a client that forges the server's acknowledgement of the
+# allowed hello (from its own side) does not end the verification.
+gw_mac=$(in_ns "$NS_GW" cat /sys/class/net/g0/address)
+attack 443 ttl:8 sendfile:0:PA:"$good" ttl:64 forgeack:400:c0:"$gw_mac" wait:0.5 \
+	sendfile:0:PA:"$evil"
+check "forged acknowledgement, then the forbidden hello in place of the lost one: reset" \
+	[ "$(field rst)" = True ]
+check "... the server read none of it" not_read www.example.com
 
 # Finding 3: the server speaks first, before any verdict (TLS is
 # client first): nothing of it reaches the client.
@@ -176,6 +226,46 @@ in_ns "$NS_RESOLVER" python3 "$peers/dns_spoof.py" "$CLIENT_IP4" 40053 genuine.a
 sleep 0.5
 check "the same answer from the resolver's side: learned" [ "$(cached genuine.apu.sophos.com)" -eq 1 ]
 
+# Finding 5: over TCP, an answer's TXT record holds another answer, framed,
+# and the resolver's segment boundary falls where it starts. Read from the
+# start of each segment, it teaches its address; read at message
+# boundaries it is a TXT string.
+bg_in "$NS_RESOLVER" tcpdns python3 "$peers/dns_tcp_split.py" "$RESOLVER4" \
+	planted.apu.sophos.com 10.0.2.7
+wait_for_port "$NS_RESOLVER" 53 || bail "the TCP resolver did not start"
+in_ns "$NS_CLIENT" python3 "$peers/dns_query.py" --tcp "$RESOLVER4" txt.apu.sophos.com >/dev/null
+sleep 0.5
+check "an answer planted in a TXT record at a TCP segment boundary: not learned" \
+	[ "$(cached planted.apu.sophos.com)" -eq 0 ]
+
+# Finding 7: host-wide budgets. Each namespace has its bounds, a user may
+# have many namespaces: the ClientHello buffers and learned entries of all
+# of them together stay within the module's budgets, and a refusal is
+# counted. Here the budgets are cut to nothing and put back.
+params=/sys/module/${EFW_MODULE_NAME:-egressfw}/parameters
+if [ -w $params/hello_budget_kib ]; then
+	hello_budget=$(cat $params/hello_budget_kib) dns_budget=$(cat $params/dns_budget_kib)
+	over0=$(fw_stat over_budget)
+	echo 1 >$params/hello_budget_kib
+	attack 443 sendfile:0:PA:"$good"
+	echo "$hello_budget" >$params/hello_budget_kib
+	check "hello buffers over the host-wide budget: the allowed hello is reset" \
+		[ "$(field rst)" = True ]
+	check "... counted as over_budget" [ "$(fw_stat over_budget)" -gt "$over0" ]
+	attack 443 sendfile:0:PA:"$good"
+	check "... and within it again, it passes" [ "$(field rst)" = False ]
+	over0=$(fw_stat over_budget)
+	echo 0 >$params/dns_budget_kib
+	in_ns "$NS_RESOLVER" python3 "$peers/dns_spoof.py" "$CLIENT_IP4" 40053 budget.apu.sophos.com 10.0.2.6
+	sleep 0.5
+	echo "$dns_budget" >$params/dns_budget_kib
+	check "learned entries over the host-wide budget: not learned" \
+		[ "$(cached budget.apu.sophos.com)" -eq 0 ]
+	check "... counted as over_budget" [ "$(fw_stat over_budget)" -gt "$over0" ]
+else
+	check "the module has host-wide budgets ($params)" false
+fi
+
 # Finding 14: the names clients resolved and the deny events are the
 # namespace admin's business, not any local user's.
 nobody() {
@@ -189,6 +279,58 @@ check "unprivileged read of /proc/net/egressfw/dns: refused" \
 expect "unprivileged egressctl monitor: permission denied" 3 'permission denied' \
 	nobody timeout $(secs 5) "$EGRESSCTL" monitor
 check "root still reads the learned table" [ "$(cached genuine.apu.sophos.com)" -eq 1 ]
+
+# Finding 7: any user may own a network namespace (unshare -Urn) and
+# administer egressfw there. Its settings that bound kernel memory no
+# cgroup pays for stop at their defaults, its lists at 65,536 rules.
+if nobody unshare -Urn true 2>/dev/null; then
+	pub=$(mktemp -d)
+	chmod 755 "$pub"
+	on_cleanup "rm -rf $pub"
+	printf 'central.sophos.com\n' >"$pub/one.list"
+	python3 -c 'print("\n".join("h%d.test" % i for i in range(65537)))' >"$pub/big.list"
+	chmod 644 "$pub"/*.list
+	own() { nobody unshare -Urn "$EGRESSCTL" "$@"; }
+	expect "own namespace: pending-max above its default refused" 2 \
+		'pending-max: at most 4096 flows in a namespace an unprivileged user owns' \
+		own set pending-max 4097
+	expect "own namespace: hello-max above its default refused" 2 'at most 17408 bytes' \
+		own set hello-max 65536
+	expect "own namespace: dns-max above its default refused" 2 'at most 65536 entries' \
+		own set dns-max 4194304
+	expect "own namespace: the defaults may be set" 0 '' \
+		own set pending-max 4096 hello-max 17408 dns-max 65536
+	expect "own namespace: a list loads" 0 'loaded 1 rule ' own load "$pub/one.list"
+	expect "own namespace: 65,537 rules refused" 3 \
+		'too many rules for a namespace of an unprivileged user' own load "$pub/big.list"
+	expect "the host's namespace: pending-max above the default still accepted" 0 '' \
+		ctl set pending-max 8192
+	expect "... and back" 0 '' ctl set pending-max 4096
+else
+	ktap_skip "own namespace: limits" "unprivileged user namespaces are off in this kernel"
+fi
+
+# Finding 7: the kernel memory of a ruleset is the loader's memory
+# cgroup's to pay: after a load from a fresh cgroup, the cgroup still
+# holds it, well beyond the list file's page cache.
+cg=/sys/fs/cgroup
+[ -e $cg/cgroup.controllers ] || mount -t cgroup2 none $cg 2>/dev/null
+if [ -e $cg/cgroup.controllers ] && grep -qw memory $cg/cgroup.controllers; then
+	echo +memory >$cg/cgroup.subtree_control 2>/dev/null
+	mkdir -p $cg/efwload
+	python3 -c 'print("\n".join("h%d.scale.test" % i for i in range(65536)))' >"$efw_tmp/65k.list"
+	# Into the cgroup first: ip netns exec mounts a /sys of its own.
+	sh -c "echo \$\$ >$cg/efwload/cgroup.procs &&
+		exec ip netns exec $NS_FW $EGRESSCTL load $efw_tmp/65k.list" >/dev/null
+	held=$(cat $cg/efwload/memory.current)
+	file=$(stat -c %s "$efw_tmp/65k.list")
+	echo "# the loader's cgroup holds $held bytes; the list is $file bytes"
+	check "a ruleset's kernel memory is charged to its loader's cgroup" [ "$held" -gt $((file * 4)) ]
+	expect "load the small list again" 0 'loaded 2 rules' ctl load "$efw_tmp/dns.list"
+	rmdir $cg/efwload 2>/dev/null
+else
+	ktap_skip "a ruleset's kernel memory is charged to its loader's cgroup" "no memory cgroup"
+fi
 
 check_kernel_log "kernel log clean"
 ktap_finish
