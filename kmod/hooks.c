@@ -386,13 +386,16 @@ static unsigned int pending_packet(struct pkt *p, struct sk_buff *skb,
 		return NF_DROP;
 	len = skb->len - doff;
 	if (!len) {
-		/* Allowed, verifying: a FIN may still be followed by a resend. */
-		if (th->fin && !th->rst && verifying(p))
-			return NF_ACCEPT;
+		/*
+		 * The client ends: an undecided flow's entry goes (later
+		 * packets find none and are denied). An allowed one's stays
+		 * past a FIN, which may still be followed by a resend.
+		 */
 		if (th->rst || th->fin) {
-			efw_pending_forget(p->en, p->ct);
-			if (verifying(p))
-				clear_bit(EFW_LABEL_PENDING, p->labels->bits);
+			if (!verifying(p))
+				efw_pending_forget(p->en, p->ct);
+			else if (th->rst)
+				end_pending(p);
 			return NF_ACCEPT;
 		}
 		/* The handshake's ACK, a keepalive: only while it may wait. */
@@ -594,9 +597,7 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 	if (!judge_setup(&p, state))
 		return NF_ACCEPT;
 	if (!is_guarded(&p)) {
-		/* Verifying when the port stopped being a TLS one. */
-		if (test_and_clear_bit(EFW_LABEL_PENDING, p.labels->bits))
-			efw_pending_forget(p.en, p.ct);
+		end_pending(&p);	/* verifying when the port stopped being a TLS one */
 		if (is_unsolicited_answer(p.ct, ctinfo))
 			efw_stat_inc(p.en, EFW_STAT_DNS_UNSOLICITED);
 		set_bit(EFW_LABEL_ALLOW, p.labels->bits);
