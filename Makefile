@@ -34,7 +34,7 @@ MNL_CFLAGS := $(shell pkg-config --cflags libmnl)
 MNL_LIBS := $(shell pkg-config --libs libmnl)
 
 .PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm clean deps vm-deps vm-check \
-	install dkms-install
+	install dkms-install deb
 all: tool
 
 tool: $(BUILD)/egressctl
@@ -135,7 +135,7 @@ bench: $(BENCHES)
 bench-vm: tool
 	tests/kernels/vm --build $(BUILD) $(KERNEL) bench/vm-gateway.sh bench/vm-dns.sh
 
-# Installation on a gateway (README "Install on a gateway"). DESTDIR
+# Installation on a gateway (README "Deploy on a gateway"). DESTDIR
 # stages it (packagers, tests/cli/install.sh); PREFIX moves everything but
 # /etc and the DKMS sources, which dkms looks for in /usr/src only.
 PREFIX ?= /usr
@@ -147,6 +147,7 @@ BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
 DKMSDIR ?= /usr/src/egressfw-$(VERSION)
 
 # The unit names the paths chosen above, so it is made here, not copied.
@@ -154,6 +155,7 @@ install: $(BUILD)/egressctl
 	install -D -m 0755 $(BUILD)/egressctl $(DESTDIR)$(SBINDIR)/egressctl
 	install -D -m 0644 doc/egressctl.8 $(DESTDIR)$(MANDIR)/man8/egressctl.8
 	install -D -m 0644 doc/egressfw.list.5 $(DESTDIR)$(MANDIR)/man5/egressfw.list.5
+	install -D -m 0644 doc/egressfw.conf.5 $(DESTDIR)$(MANDIR)/man5/egressfw.conf.5
 	install -D -m 0644 packaging/egressctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/egressctl
 	install -d $(DESTDIR)$(LISTDIR)
 	install -m 0644 lists/*.list $(DESTDIR)$(LISTDIR)/
@@ -163,6 +165,9 @@ install: $(BUILD)/egressctl
 		packaging/egressfw.service.in >$(DESTDIR)$(UNITDIR)/egressfw.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/egressfw.service
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/egressfw
+	test -e $(DESTDIR)$(SYSCONFDIR)/egressfw/egressfw.conf || \
+		install -m 0644 packaging/egressfw.conf $(DESTDIR)$(SYSCONFDIR)/egressfw/egressfw.conf
+	install -d -m 0755 $(DESTDIR)$(LOCALSTATEDIR)/lib/egressfw
 
 # The module's sources where dkms looks for them, with a dkms.conf and a
 # VERSION file that carry this tree's version: the DKMS build has no .git.
@@ -178,6 +183,12 @@ dkms-install:
 	echo '$(VERSION)' >$(DESTDIR)$(DKMSDIR)/VERSION
 	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 	@echo "egressfw $(VERSION) sources in $(DESTDIR)$(DKMSDIR); next: dkms install egressfw/$(VERSION)"
+
+# The Debian packages egressfw-dkms and egressctl (packaging/debian/) in
+# $(BUILD)/deb, checked by lintian (scripts/build-deb says how).
+deb:
+	scripts/install-deps --deb
+	scripts/build-deb $(BUILD)/deb
 
 clean:
 	rm -rf $(BUILD)

@@ -33,6 +33,9 @@ const struct nla_policy efw_config_policy[EGRESSFW_CFG_A_MAX + 1] = {
 	[EGRESSFW_CFG_A_DNS_SERVERS] = { .type = NLA_BINARY,
 					 .len = EFW_MAX_DNS_SERVERS *
 						sizeof(struct egressfw_addr) },
+	[EGRESSFW_CFG_A_EGRESS_IFACES] = { .type = NLA_BINARY,
+					   .len = EFW_MAX_EGRESS_IFACES *
+						  sizeof(struct egressfw_iface) },
 };
 
 int efw_config_init(struct efw_net *en)
@@ -106,18 +109,64 @@ static int set_dns_servers(struct efw_config *cfg, const struct nlattr *a,
 	return 0;
 }
 
-int efw_config_set(struct efw_net *en, struct nlattr **tb,
-		   struct netlink_ext_ack *extack)
+/*
+ * A name as an interface may have one (dev_valid_name()'s rules), with an
+ * optional '*' at its end.
+ */
+static bool valid_iface(const struct egressfw_iface *f)
+{
+	size_t n = strnlen(f->name, sizeof(f->name)), i;
+
+	if (!n || n == sizeof(f->name))
+		return false;
+	if (!strcmp(f->name, ".") || !strcmp(f->name, ".."))
+		return false;
+	for (i = n; i < sizeof(f->name); i++)
+		if (f->name[i])
+			return false;	/* one spelling per name */
+	for (i = 0; i < n; i++) {
+		char c = f->name[i];
+
+		if (c == '/' || c == ':' || c <= ' ' || c == 0x7f ||
+		    (c == '*' && i != n - 1))
+			return false;
+	}
+	return true;
+}
+
+static int set_egress_ifaces(struct efw_config *cfg, const struct nlattr *a,
+			     struct netlink_ext_ack *extack)
+{
+	u32 n = nla_len(a) / sizeof(cfg->egress_ifaces[0]), i;
+
+	if (nla_len(a) % sizeof(cfg->egress_ifaces[0])) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "egress-interfaces: up to 8 struct egressfw_iface");
+		return -EINVAL;
+	}
+	memcpy(cfg->egress_ifaces, nla_data(a), nla_len(a));
+	for (i = 0; i < n; i++) {
+		if (!valid_iface(&cfg->egress_ifaces[i])) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "egress-interfaces: not an interface name");
+			return -EINVAL;
+		}
+	}
+	cfg->n_egress_ifaces = n;
+	return 0;
+}
+
+struct efw_config *efw_config_prepare(struct efw_net *en, struct nlattr **tb,
+				      struct netlink_ext_ack *extack)
 {
 	struct efw_config *cfg, *old;
 	unsigned int i;
-	int ret = -ENOMEM;
+	int ret = 0;
 
 	old = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
 	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
-		return ret;
-	ret = 0;
+		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < efw_n_settings; i++) {
 		const struct efw_setting *s = &efw_settings[i];
 
@@ -132,21 +181,57 @@ int efw_config_set(struct efw_net *en, struct nlattr **tb,
 			ret = -ERANGE;
 		}
 	}
-	if (tb[EGRESSFW_CFG_A_TLS_PORTS])
+	if (!ret && tb[EGRESSFW_CFG_A_TLS_PORTS])
 		ret = set_tls_ports(cfg, tb[EGRESSFW_CFG_A_TLS_PORTS], extack);
 	if (!ret && tb[EGRESSFW_CFG_A_DNS_SERVERS])
 		ret = set_dns_servers(cfg, tb[EGRESSFW_CFG_A_DNS_SERVERS], extack);
+	if (!ret && tb[EGRESSFW_CFG_A_EGRESS_IFACES])
+		ret = set_egress_ifaces(cfg, tb[EGRESSFW_CFG_A_EGRESS_IFACES],
+					extack);
 	if (!ret && EFW_CFG(cfg, DNS_TTL_MIN) > EFW_CFG(cfg, DNS_TTL_MAX)) {
 		NL_SET_ERR_MSG(extack, "dns-ttl-min is above dns-ttl-max");
 		ret = -ERANGE;
 	}
 	if (ret) {
 		kfree(cfg);
-		return ret;
+		return ERR_PTR(ret);
 	}
-	rcu_assign_pointer(en->cfg, cfg);
+	return cfg;
+}
+
+void efw_config_publish(struct efw_net *en, struct efw_config *cfg)
+{
+	struct efw_config *old;
+
+	old = rcu_replace_pointer(en->cfg, cfg, lockdep_is_held(&en->lock));
 	kfree_rcu(old, rcu);
+}
+
+int efw_config_set(struct efw_net *en, struct nlattr **tb,
+		   struct netlink_ext_ack *extack)
+{
+	struct efw_config *cfg = efw_config_prepare(en, tb, extack);
+
+	if (IS_ERR(cfg))
+		return PTR_ERR(cfg);
+	efw_config_publish(en, cfg);
 	return 0;
+}
+
+static int put_list(struct sk_buff *msg, const struct efw_config *cfg,
+		    u16 attr)
+{
+	switch (attr) {
+	case EGRESSFW_CFG_A_TLS_PORTS:
+		return nla_put(msg, attr, cfg->n_tls_ports * sizeof(u16),
+			       cfg->tls_ports);
+	case EGRESSFW_CFG_A_DNS_SERVERS:
+		return nla_put(msg, attr, cfg->n_dns_servers *
+			       sizeof(cfg->dns_servers[0]), cfg->dns_servers);
+	default:
+		return nla_put(msg, attr, cfg->n_egress_ifaces *
+			       sizeof(cfg->egress_ifaces[0]), cfg->egress_ifaces);
+	}
 }
 
 int efw_config_put(struct sk_buff *msg, struct efw_net *en)
@@ -172,11 +257,7 @@ int efw_config_put(struct sk_buff *msg, struct efw_net *en)
 			ret = nla_put_u8(msg, s->attr, v);
 			break;
 		default:
-			ret = s->attr == EGRESSFW_CFG_A_TLS_PORTS ?
-			      nla_put(msg, s->attr, cfg->n_tls_ports * sizeof(u16),
-				      cfg->tls_ports) :
-			      nla_put(msg, s->attr, cfg->n_dns_servers *
-				      sizeof(cfg->dns_servers[0]), cfg->dns_servers);
+			ret = put_list(msg, cfg, s->attr);
 			break;
 		}
 		if (ret)

@@ -20,6 +20,8 @@ struct efw_config {
 	u16 tls_ports[EFW_MAX_TLS_PORTS];
 	u32 n_dns_servers;		/* 0: DNS to any server */
 	struct egressfw_addr dns_servers[EFW_MAX_DNS_SERVERS];
+	u32 n_egress_ifaces;		/* 0: every interface is egress */
+	struct egressfw_iface egress_ifaces[EFW_MAX_EGRESS_IFACES];
 	struct rcu_head rcu;
 };
 
@@ -45,6 +47,15 @@ extern const struct nla_policy efw_config_policy[EGRESSFW_CFG_A_MAX + 1];
  */
 int efw_config_set(struct efw_net *en, struct nlattr **tb,
 		   struct netlink_ext_ack *extack);
+
+/*
+ * The same in two steps, for a commit that swaps settings and rules
+ * together: the new settings, checked whole (an ERR_PTR if refused),
+ * then their publication. Both under en->lock.
+ */
+struct efw_config *efw_config_prepare(struct efw_net *en, struct nlattr **tb,
+				      struct netlink_ext_ack *extack);
+void efw_config_publish(struct efw_net *en, struct efw_config *cfg);
 
 /* EGRESSFW_A_CONFIG with every setting. Under en->lock. */
 int efw_config_put(struct sk_buff *msg, struct efw_net *en);

@@ -33,6 +33,8 @@
 	X(PACKETS, NULL, "packets",						\
 	  "Guarded packets examined before their flow's verdict.")		\
 	X(FLOWS, NULL, "flows", "Guarded flows decided.")			\
+	X(NOT_EGRESS, NULL, "not_egress",					\
+	  "Guarded connections not judged: not out by an egress interface, or the host's own under local pass.") \
 	X(ALLOWED_CIDR, "allowed", "cidr", "Connections allowed by a CIDR rule.") \
 	X(ALLOWED_SNI, "allowed", "sni", "Connections allowed by the TLS SNI.")	\
 	X(ALLOWED_DNS, "allowed", "dns",					\
@@ -45,6 +47,8 @@
 	  "DNS answers on no flow that left through this host: never learned.") \
 	X(DNS_WRONG_WAY, "dns", "wrong_way",					\
 	  "DNS answers in from the client's side: never learned.")		\
+	X(DNS_UNMATCHED, "dns", "unmatched",					\
+	  "UDP DNS answers that repeat no query in flight on their flow: never learned.") \
 	X(DNS_LEARNED, "dns", "learned", "Learned (address, name) entries created.") \
 	X(DNS_REFRESHED, "dns", "refreshed",					\
 	  "Learned entries whose expiry a new answer moved.")			\
@@ -55,7 +59,9 @@
 	X(EVENTS_SUPPRESSED, NULL, "events_suppressed",				\
 	  "Deny events the module did not send (rate limit, no memory).")	\
 	X(OVER_BUDGET, NULL, "over_budget",					\
-	  "Hello buffers and learned entries refused by a host-wide budget.")
+	  "Hello buffers and learned entries refused by a host-wide budget.") \
+	GAUGE(LAST_GOOD, NULL, "last_good",					\
+	      "0: the configured lists are loaded; 1: they failed and the last-known-good copy runs; 2: neither loaded, every guarded connection is denied.")
 
 /* X(ID, NAME, HELP) for each enum egressfw_deny_reason, in value order. */
 #define EFW_DENY_REASON_LIST(X)							\
@@ -69,7 +75,9 @@
 	X(STRICT, "strict", "strict mode: the SNI's rule never learned the address") \
 	X(QUIC, "quic", "UDP 443 under `set quic deny`")			\
 	X(DNS_SERVER, "dns_server", "DNS to a server not in dns-servers")	\
-	X(ECH, "ech", "a ClientHello with ECH under `set ech deny`")
+	X(ECH, "ech", "a ClientHello with ECH under `set ech deny`")		\
+	X(OFFLOADED, "offloaded",						\
+	  "offloaded to an nft flowtable before its verdict was final")
 
 /* The module's per-CPU slots: the counters, then one per deny reason. */
 #define EFW_SLOT_(id, group, key, help) EFW_STAT_##id,

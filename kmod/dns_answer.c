@@ -497,6 +497,31 @@ enum efw_dns_status efw_dns_parse(const u8 *msg, size_t len,
 	return EFW_DNS_OK;
 }
 
+enum efw_dns_status efw_dns_parse_query(const u8 *msg, size_t len,
+					struct efw_dns_query *q)
+{
+	struct dns_name n = { .buf = q->name };
+	u16 flags;
+	int wire;
+
+	q->name_len = 0;
+	q->name[0] = '\0';
+	if (len < DNS_HDR_LEN)
+		return EFW_DNS_MALFORMED;
+	q->id = efw_get_be16(msg);
+	flags = efw_get_be16(msg + 2);
+	if ((flags & DNS_FLAG_QR) || DNS_OPCODE(flags) != 0 ||
+	    efw_get_be16(msg + 4) != 1)
+		return EFW_DNS_MALFORMED;
+	wire = walk_name(msg, len, DNS_HDR_LEN, &n);
+	if (wire < 0 || n.odd || len - DNS_HDR_LEN - wire < 4)
+		return EFW_DNS_MALFORMED;
+	q->name_len = n.len;
+	q->qtype = efw_get_be16(msg + DNS_HDR_LEN + wire);
+	q->qclass = efw_get_be16(msg + DNS_HDR_LEN + wire + 2);
+	return EFW_DNS_OK;
+}
+
 enum efw_dns_status efw_dns_parse_tcp(const u8 *stream, size_t len,
 				      struct efw_dns_result *res, size_t *need)
 {

@@ -92,4 +92,23 @@ enum efw_dns_status efw_dns_parse(const u8 *msg, size_t len,
 enum efw_dns_status efw_dns_parse_tcp(const u8 *stream, size_t len,
 				      struct efw_dns_result *res, size_t *need);
 
+/* A query as a client sends it: what its answer must repeat. */
+struct efw_dns_query {
+	u16 id;			/* transaction id */
+	u16 qtype;
+	u16 qclass;
+	u8 name_len;
+	char name[EFW_NAME_MAX + 1];	/* as efw_dns_result's names[0] */
+};
+
+/*
+ * Parse one DNS query of @len bytes (a UDP payload): QR clear, opcode
+ * QUERY, one question, whose name is read as efw_dns_parse() reads an
+ * answer's question (lower case, no trailing dot), so the two compare
+ * byte for byte. EFW_DNS_OK, or EFW_DNS_MALFORMED for anything else
+ * (a response included).
+ */
+enum efw_dns_status efw_dns_parse_query(const u8 *msg, size_t len,
+					struct efw_dns_query *q);
+
 #endif /* EGRESSFW_DNS_ANSWER_H */

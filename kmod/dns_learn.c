@@ -38,6 +38,12 @@
 /* Chains recounted per lock hold at load: bounded time with BHs off. */
 #define EFW_DNS_RECOUNT_BATCH	256
 /*
+ * Entries the sweep looks at per lock hold (ending the chain it is in):
+ * at dns-max's largest, one walk over every entry with BHs off would
+ * take the CPU from packets for tens of milliseconds.
+ */
+#define EFW_DNS_SWEEP_BATCH	1024
+/*
  * Entries one insert may push out. Usually one; more only after dns-max
  * was lowered, and then the table shrinks to the new bound over a few
  * answers (and sweeps) instead of in one long softirq.
@@ -132,10 +138,10 @@ static void unlink_entry(struct efw_dns_table *t, struct efw_learned *e,
 	kfree_rcu(e, rcu);
 }
 
-/* Under t->lock: push out the least recently answered entry. */
 /* Entries one sweep evicts to bring the table down to a lowered dns-max. */
 #define EFW_DNS_TRIM_BATCH	4096
 
+/* Under t->lock: push out the least recently answered entry. */
 static void evict_oldest(struct efw_net *en, struct efw_dns_table *t,
 			 struct efw_ruleset *rs)
 {
@@ -415,22 +421,49 @@ int efw_dns_walk(struct efw_net *en, unsigned long *bucket, unsigned long *skip,
 	return 0;
 }
 
+/*
+ * Free the expired entries of chains @k on, until a batch is seen; the
+ * next chain to look at is returned. Under t->lock.
+ */
+static u32 sweep_chains(struct efw_dns_table *t, struct efw_ruleset *rs, u32 k)
+{
+	struct efw_learned *e;
+	struct hlist_node *tmp;
+	u32 seen = 0;
+
+	for (; k < EFW_DNS_BUCKETS && seen < EFW_DNS_SWEEP_BATCH; k++) {
+		hlist_for_each_entry_safe(e, tmp, &t->buckets[k], hnode) {
+			seen++;
+			if (!live(e))
+				unlink_entry(t, e, rs);
+		}
+	}
+	return k;
+}
+
 /* Free expired entries; runs while the table is not empty. */
 static void dns_sweep(struct work_struct *work)
 {
 	struct efw_dns_table *t =
 		container_of(to_delayed_work(work), struct efw_dns_table, sweep);
-	struct efw_learned *e, *tmp;
 	struct efw_ruleset *rs;
 	unsigned long next = EFW_DNS_SWEEP_INTERVAL;
-	u32 n = 0;
+	u32 n = 0, k = 0;
+
+	/* A batch of chains per lock hold: packets get the CPU between. */
+	while (k < EFW_DNS_BUCKETS) {
+		rcu_read_lock();
+		rs = rcu_dereference(t->en->ruleset);
+		spin_lock_bh(&t->lock);
+		k = sweep_chains(t, rs, k);
+		spin_unlock_bh(&t->lock);
+		rcu_read_unlock();
+		cond_resched();
+	}
 
 	rcu_read_lock();
 	rs = rcu_dereference(t->en->ruleset);
 	spin_lock_bh(&t->lock);
-	list_for_each_entry_safe(e, tmp, &t->lru, lru)
-		if (!live(e))
-			unlink_entry(t, e, rs);
 	/*
 	 * A lowered dns-max applies to the entries already there too, a
 	 * batch at a time: from 4M to 1 is not one walk with BHs off.

@@ -21,6 +21,13 @@ void efw_dns_snoop(struct efw_net *en, struct efw_ruleset *rs,
 		   struct nf_conn *ct, const struct sk_buff *skb,
 		   const struct net_device *in, u8 proto, unsigned int l4off);
 
+/*
+ * A packet of UDP flow @ct towards port 53 (transport at @l4off): note
+ * it, if it is a query, as one an answer may repeat (dns_flow.h).
+ */
+void efw_dns_snoop_query(struct efw_net *en, struct nf_conn *ct,
+			 const struct sk_buff *skb, unsigned int l4off);
+
 int __init efw_dns_snoop_init(void);
 void efw_dns_snoop_exit(void);
 

@@ -14,15 +14,19 @@
  *      flow's first packet is then dropped, and the client retries;
  *   2. a reply-direction packet: pass; first, if its flow went to port 53,
  *      read it as a DNS answer and learn from it (dns_snoop.c), so the
- *      address is known before the client can use it; if its flow has a
+ *      address is known before the client can use it (a UDP flow's
+ *      queries, noted as they leave, say which answers it awaits); if its
+ *      flow has a
  *      pending entry, give it the server's acknowledgement number (where
  *      the stream starts, what has arrived), and if the flow still waits
  *      for a ClientHello and the packet carries data, deny: TLS is client
  *      first, so nothing reaches the client before the verdict;
  *   3. the flow has the ALLOW label bit: pass, unless it is verifying
  *      (step 7); the DENY bit: drop;
- *   4. no ruleset in this namespace: pass; the flow is not guarded:
- *      label it ALLOW, pass;
+ *   4. no ruleset in this namespace: pass; the flow is not guarded, or
+ *      does not leave by an egress interface (egress.h: a gateway's
+ *      port-forwards, its LAN-to-LAN traffic, its own under `local
+ *      pass`): label it ALLOW, pass;
  *   5. a packet that is not of the flow's own protocol (an ICMP error
  *      conntrack relates to it) never feeds nor decides it: on an
  *      undecided guarded flow it is dropped;
@@ -31,7 +35,9 @@
  *      once; on a TLS port a SYN starts reassembly (pending.c) and passes;
  *      on any other port the destination must have been learned from a
  *      DNS answer for a name whose rule covers the port;
- *   7. a flow waiting for its ClientHello: feed the segment; the segment
+ *   7. a flow waiting for its ClientHello (or verifying) that an nft
+ *      flowtable took over is denied: its next packets skip this hook;
+ *      otherwise feed the segment; the segment
  *      that completes the hello carries the verdict (in strict mode the
  *      address must also have been learned for the SNI's rule). Past the
  *      deadline, or with its entry gone, any packet of it is denied. An
@@ -75,6 +81,7 @@
 #include "dns_learn.h"
 #include "dns_snoop.h"
 #include "reply_side.h"
+#include "egress.h"
 
 /* After the filter table (0) and DNAT (-100), before SNAT. */
 #define EFW_HOOK_PRIORITY 10
@@ -116,6 +123,14 @@ static bool is_dns_flow(const struct nf_conn *ct)
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 
 	return is_dns(t->dst.protonum, ntohs(t->dst.u.all));
+}
+
+/* A flow of UDP queries to port 53: each one is noted (dns_flow.h). */
+static bool is_udp_dns_flow(const struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	return t->dst.u.all == htons(53) && t->dst.protonum == IPPROTO_UDP;
 }
 
 /* A new flow *from* UDP port 53: an answer to no query we saw leave. */
@@ -170,6 +185,20 @@ static bool verifying(const struct pkt *p)
 {
 	return test_bit(EFW_LABEL_ALLOW, p->labels->bits) &&
 	       test_bit(EFW_LABEL_PENDING, p->labels->bits);
+}
+
+/*
+ * An nft flowtable took the flow over (IPS_OFFLOAD): its next packets
+ * skip the FORWARD hook, and with them the ClientHello or the server's
+ * acknowledgement of it. Offloading happens once TCP is established, so
+ * the packet that sees the bit is the client's last handshake ACK (or, for
+ * an allowed flow, one before the server acknowledged the hello): the
+ * flow is denied, as one that cannot be judged. README "Threat model"
+ * says how to offload only decided flows.
+ */
+static bool offloaded(const struct pkt *p)
+{
+	return test_bit(IPS_OFFLOAD_BIT, &p->ct->status);
 }
 
 static unsigned int allow(struct pkt *p, enum efw_stat kind, s32 rule)
@@ -482,6 +511,8 @@ static unsigned int pending_reply(struct pkt *p, struct sk_buff *skb,
 
 	if (!judge_setup(p, state))
 		return NF_ACCEPT;
+	if (unlikely(offloaded(p)))
+		return deny(p, skb, state, EGRESSFW_DENY_OFFLOADED, true);
 	/* An ICMP error from the server's side (PMTU) is not data. */
 	if (p->proto != IPPROTO_TCP || !find_l4(skb, p))
 		return NF_ACCEPT;
@@ -490,7 +521,7 @@ static unsigned int pending_reply(struct pkt *p, struct sk_buff *skb,
 		return NF_DROP;
 	if (skb->len > p->l4off + th->doff * 4 && !verifying(p))
 		return deny(p, skb, state, EGRESSFW_DENY_NOT_TLS, true);
-	if (!th->ack || !efw_reply_from_peer_side(p->net, skb, state->in))
+	if (!th->ack || !efw_reply_from_peer_side(p->net, p->cfg, skb, state->in))
 		return NF_ACCEPT;
 	switch (efw_pending_reply(p->en, p->ct, th->syn, ntohl(th->ack_seq))) {
 	case EFW_REPLY_VERIFIED:
@@ -529,6 +560,19 @@ static void snoop(struct pkt *p, struct sk_buff *skb,
 }
 
 /*
+ * A packet of a UDP flow to port 53, leaving: if it is a query, its
+ * answer may be learned from (unless the flow was denied).
+ */
+static void note_query(struct pkt *p, struct sk_buff *skb,
+		       const struct nf_hook_state *state)
+{
+	if (test_bit(EFW_LABEL_DENY, p->labels->bits) || !judge_setup(p, state))
+		return;
+	if (find_l4(skb, p))
+		efw_dns_snoop_query(p->en, p->ct, skb, p->l4off);
+}
+
+/*
  * The packet's flow and its labels; false for packets that are none of
  * our business: untracked, or of a flow made before egressfw was active
  * here (no label extension).
@@ -557,7 +601,8 @@ static unsigned int unlabelled(struct pkt *p, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!judge_setup(p, state))
 		return NF_ACCEPT;
-	return is_guarded(p) ? NF_DROP : NF_ACCEPT;
+	return is_guarded(p) && efw_egress_out(p->cfg, skb, state) ?
+	       NF_DROP : NF_ACCEPT;
 }
 
 static unsigned int efw_hook(void *priv, struct sk_buff *skb,
@@ -583,6 +628,9 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 			return pending_reply(&p, skb, state);
 		return NF_ACCEPT;
 	}
+	/* Queries are noted whatever the verdict: their flow may be decided. */
+	if (unlikely(is_udp_dns_flow(p.ct)))
+		note_query(&p, skb, state);
 	/*
 	 * The fast path of every decided flow: a bit test or two. An
 	 * allowed flow still PENDING is verifying (pending.h).
@@ -603,12 +651,25 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 		set_bit(EFW_LABEL_ALLOW, p.labels->bits);
 		return NF_ACCEPT;
 	}
+	/*
+	 * Placed once, by its first packet: a flow under judgement left by
+	 * an egress interface when it began.
+	 */
+	if (!test_bit(EFW_LABEL_PENDING, p.labels->bits) &&
+	    !efw_egress_out(p.cfg, skb, state)) {
+		efw_stat_inc(p.en, EFW_STAT_NOT_EGRESS);
+		set_bit(EFW_LABEL_ALLOW, p.labels->bits);
+		return NF_ACCEPT;
+	}
 	efw_stat_inc(p.en, EFW_STAT_PACKETS);
 	if (!find_l4(skb, &p))
 		return NF_DROP;
 
-	if (test_bit(EFW_LABEL_PENDING, p.labels->bits))
+	if (test_bit(EFW_LABEL_PENDING, p.labels->bits)) {
+		if (unlikely(offloaded(&p)))
+			return deny(&p, skb, state, EGRESSFW_DENY_OFFLOADED, false);
 		return pending_packet(&p, skb, state);
+	}
 	/* An expected connection's first packet is RELATED, not NEW. */
 	if (ctinfo == IP_CT_NEW || ctinfo == IP_CT_RELATED)
 		return first_packet(&p, skb, state);

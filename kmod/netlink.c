@@ -9,6 +9,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/netlink.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -38,6 +39,7 @@ static const struct nla_policy efw_policy[EGRESSFW_A_MAX + 1] = {
 	[EGRESSFW_A_RULES] = NLA_POLICY_NESTED_ARRAY(rule_policy),
 	[EGRESSFW_A_RULE_COUNT] = { .type = NLA_U32 },
 	[EGRESSFW_A_CONFIG] = NLA_POLICY_NESTED(efw_config_policy),
+	[EGRESSFW_A_ORIGIN] = NLA_POLICY_MAX(NLA_U8, EGRESSFW_ORIGIN_DENY_ALL),
 };
 
 /* A socket that vanished or went quiet does not block the next load. */
@@ -203,10 +205,28 @@ out:
 	return ret;
 }
 
+/* COMMIT's settings, if it carries any: NULL, or an ERR_PTR if refused. */
+static struct efw_config *commit_config(struct efw_net *en,
+					struct genl_info *info)
+{
+	struct nlattr *tb[EGRESSFW_CFG_A_MAX + 1];
+	int ret;
+
+	if (!info->attrs[EGRESSFW_A_CONFIG])
+		return NULL;
+	ret = nla_parse_nested(tb, EGRESSFW_CFG_A_MAX,
+			       info->attrs[EGRESSFW_A_CONFIG], efw_config_policy,
+			       info->extack);
+	if (ret)
+		return ERR_PTR(ret);
+	return efw_config_prepare(en, tb, info->extack);
+}
+
 static int cmd_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct efw_net *en = efw_net(genl_info_net(info));
 	struct efw_ruleset *rs, *old;
+	struct efw_config *cfg;
 	struct efw_txn *txn;
 	int ret = -ENOENT;
 
@@ -221,18 +241,34 @@ static int cmd_commit(struct sk_buff *skb, struct genl_info *info)
 			       "rule count differs from the rules received");
 		goto drop;
 	}
+	/* Settings first: refused ones leave the rules in force untouched. */
+	cfg = commit_config(en, info);
+	if (IS_ERR(cfg)) {
+		ret = PTR_ERR(cfg);
+		goto drop;
+	}
 	rs = efw_ruleset_build(txn, en->generation + 1, &ret);
 	if (!rs) {
 		NL_SET_ERR_MSG(info->extack, "cannot compile the rules");
+		kfree(cfg);
 		goto drop;
 	}
+	if (info->attrs[EGRESSFW_A_ORIGIN])
+		rs->origin = nla_get_u8(info->attrs[EGRESSFW_A_ORIGIN]);
 	ret = efw_net_activate(en);
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack,
 			       "cannot hook netfilter / conntrack in this namespace");
 		efw_ruleset_free(rs);
+		kfree(cfg);
 		goto drop;
 	}
+	/*
+	 * Settings before rules: a packet between the two swaps sees the new
+	 * settings with the old rules, both of them whole.
+	 */
+	if (cfg)
+		efw_config_publish(en, cfg);
 	en->generation++;
 	old = rcu_replace_pointer(en->ruleset, rs, lockdep_is_held(&en->lock));
 	efw_ruleset_free_rcu(old);

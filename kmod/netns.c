@@ -16,7 +16,7 @@
 #include "stats.h"
 #include "hooks.h"
 #include "pending.h"
-#include "dns_tcp.h"
+#include "dns_flow.h"
 #include "proc.h"
 #include "events.h"
 #include "ruleset.h"
@@ -66,7 +66,7 @@ void efw_net_deactivate(struct efw_net *en)
 	/* Unregistering waits for packets in flight in the hooks. */
 	efw_hooks_unregister(en->net);
 	efw_pending_flush(en);
-	efw_dns_tcp_flush(en);
+	efw_dns_flow_flush(en);
 	efw_dns_table_destroy(en);
 	nf_connlabels_put(en->net);
 	nf_ct_netns_put(en->net, NFPROTO_INET);
@@ -90,16 +90,16 @@ static int __net_init efw_net_init(struct net *net)
 	ret = efw_pending_init(en);
 	if (ret)
 		goto free_stats;
-	ret = efw_dns_tcp_init(en);
+	ret = efw_dns_flow_init(en);
 	if (ret)
 		goto free_pending;
 	ret = efw_proc_init(en);
 	if (ret)
-		goto free_dns_tcp;
+		goto free_dns_flow;
 	return 0;
 
-free_dns_tcp:
-	efw_dns_tcp_exit(en);
+free_dns_flow:
+	efw_dns_flow_exit(en);
 free_pending:
 	efw_pending_exit(en);
 free_stats:
@@ -122,7 +122,7 @@ static void __net_exit efw_net_exit(struct net *net)
 	efw_txn_free(en->txn);
 	en->txn = NULL;
 	mutex_unlock(&en->lock);
-	efw_dns_tcp_exit(en);
+	efw_dns_flow_exit(en);
 	efw_pending_exit(en);
 	efw_stats_exit(en);
 	efw_config_exit(en);

@@ -24,7 +24,7 @@ struct efw_config;
 struct efw_txn;
 struct efw_pcpu_stats;
 struct efw_pending_table;
-struct efw_dns_tcp_table;
+struct efw_dns_flow_table;
 struct efw_dns_table;
 struct proc_dir_entry;
 
@@ -39,7 +39,7 @@ struct efw_net {
 	bool active;				/* hooks, ct and label refs taken */
 	struct efw_pcpu_stats __percpu *stats;
 	struct efw_pending_table *pending;
-	struct efw_dns_tcp_table *dns_tcp;	/* DNS-over-TCP positions */
+	struct efw_dns_flow_table *dns_flow;	/* DNS queries in flight, TCP positions */
 	struct efw_dns_table __rcu *dns;	/* learned addresses; NULL while inactive */
 	struct proc_dir_entry *proc_dir;
 	struct ratelimit_state events_rs;	/* deny events sent */

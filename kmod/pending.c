@@ -31,43 +31,24 @@
  * take a place in the table: so that one client (one address, one IPv6
  * /64) sending SYNs to an address that never answers cannot take every
  * place and have everyone else's connections refused, each source may
- * hold at most an eighth of the table (pending_per_source()).
+ * hold at most an eighth of the table (source_quota.h).
  */
 #include <linux/slab.h>
-#include <linux/spinlock.h>
-#include <linux/workqueue.h>
-#include <linux/hashtable.h>
-#include <linux/jiffies.h>
-#include <linux/hash.h>
 #include <linux/skbuff.h>
-#include <linux/jhash.h>
-#include <linux/random.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "pending.h"
 #include "config.h"
 #include "budget.h"
 #include "stats.h"
+#include "ct_table.h"
 
-#define EFW_PENDING_HASH_BITS	10
-#define EFW_PENDING_SRC_BITS	8
 /* First buffer: a whole typical ClientHello, Chrome's 2 KB one included. */
 #define EFW_PENDING_FIRST_BUF	2048
 #define EFW_SWEEP_INTERVAL	HZ
 
-/* A client address (IPv6: its /64) with flows in the table. */
-struct efw_pending_src {
-	struct hlist_node hnode;
-	union nf_inet_addr addr;
-	u32 count;
-};
-
 struct efw_pending {
-	struct hlist_node hnode;
-	struct efw_pending_src *src;
-	struct list_head lru;		/* earliest deadline first */
-	struct nf_conn *ct;		/* referenced */
-	unsigned long deadline;		/* jiffies */
+	struct efw_ct_entry ce;
 	u32 data_seq;			/* seq of buffer byte 0 */
 	u32 len, cap;
 	u32 need;			/* parse again once len reaches this */
@@ -77,132 +58,70 @@ struct efw_pending {
 };
 
 struct efw_pending_table {
-	spinlock_t lock;
-	u32 count;
-	struct list_head lru;
-	struct delayed_work sweep;
-	u32 src_seed;
-	DECLARE_HASHTABLE(hash, EFW_PENDING_HASH_BITS);
-	DECLARE_HASHTABLE(srcs, EFW_PENDING_SRC_BITS);
+	struct efw_ct_table ct;
 };
 
-/* Places in the table one source may take. */
-static u32 pending_per_source(u32 pending_max)
+static struct efw_pending *find(struct efw_ct_table *t, const struct nf_conn *ct)
 {
-	return max(pending_max / 8, min(pending_max, 64U));
-}
+	struct efw_ct_entry *e = efw_ct_find(t, ct);
 
-/* @ct's client address, an IPv6 one cut to its /64. */
-static void source_of(const struct nf_conn *ct, union nf_inet_addr *a)
-{
-	const union nf_inet_addr *s = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3;
-
-	memset(a, 0, sizeof(*a));
-	if (nf_ct_l3num(ct) == NFPROTO_IPV6) {
-		a->ip6[0] = s->ip6[0];
-		a->ip6[1] = s->ip6[1];
-	} else {
-		a->ip = s->ip;
-	}
-}
-
-static struct efw_pending_src *find_src(struct efw_pending_table *t,
-					const union nf_inet_addr *a, u32 h)
-{
-	struct efw_pending_src *s;
-
-	hash_for_each_possible(t->srcs, s, hnode, h)
-		if (!memcmp(&s->addr, a, sizeof(*a)))
-			return s;
-	return NULL;
-}
-
-static struct efw_pending *find(struct efw_pending_table *t,
-				const struct nf_conn *ct)
-{
-	struct efw_pending *p;
-
-	hash_for_each_possible(t->hash, p, hnode, hash_ptr(ct, 32))
-		if (p->ct == ct)
-			return p;
-	return NULL;
+	return e ? container_of(e, struct efw_pending, ce) : NULL;
 }
 
 /* Unlink under the lock; the caller frees outside it when it can. */
-static void unlink_entry(struct efw_pending_table *t, struct efw_pending *p)
+static void unlink_entry(struct efw_ct_table *t, struct efw_pending *p)
 {
-	hash_del(&p->hnode);
-	list_del(&p->lru);
-	t->count--;
-	if (!--p->src->count) {
-		hash_del(&p->src->hnode);
-		kfree(p->src);
-	}
-	p->src = NULL;
+	efw_ct_unlink(t, &p->ce);
 }
 
 static void free_entry(struct efw_pending *p)
 {
 	efw_budget_give(EFW_BUDGET_HELLO, sizeof(*p) + p->cap);
-	nf_ct_put(p->ct);
+	efw_ct_entry_release(&p->ce);
 	kfree(p->buf);
 	kfree(p);
 }
 
+static void free_ce(struct efw_ct_entry *e)
+{
+	free_entry(container_of(e, struct efw_pending, ce));
+}
+
 int efw_pending_start(struct efw_net *en, struct nf_conn *ct, u32 data_seq)
 {
-	struct efw_pending_table *t = en->pending;
+	struct efw_ct_table *t = &en->pending->ct;
 	const struct efw_config *cfg = efw_config(en);
 	u32 timeout_ms = EFW_CFG(cfg, HELLO_TIMEOUT_MS);
-	u32 max = EFW_CFG(cfg, PENDING_MAX), h;
-	struct efw_pending_src *src, *fresh;
+	u32 max = EFW_CFG(cfg, PENDING_MAX);
+	struct efw_source *fresh;
 	struct efw_pending *p, *old;
-	union nf_inet_addr a;
 	int ret = 0;
 
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
-	fresh = kzalloc(sizeof(*fresh), GFP_ATOMIC);
+	fresh = efw_source_alloc();
 	if (!p || !fresh) {
 		kfree(p);
 		kfree(fresh);
 		return -ENOMEM;
 	}
-	p->ct = ct;
 	p->data_seq = data_seq;
-	p->deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	source_of(ct, &a);
-	h = jhash(&a, sizeof(a), t->src_seed);
 
 	spin_lock_bh(&t->lock);
 	/* A resent SYN: keep the first entry. */
 	old = find(t, ct);
 	if (old)
 		goto out;
-	src = find_src(t, &a, h);
-	if (t->count >= max ||
-	    (src && src->count >= pending_per_source(max))) {
-		ret = -ENOSPC;
-		goto out;
-	}
 	if (!efw_budget_take(EFW_BUDGET_HELLO, sizeof(*p))) {
 		efw_stat_inc(en, EFW_STAT_OVER_BUDGET);
 		ret = -ENOSPC;
 		goto out;
 	}
-	if (!src) {
-		src = fresh;
-		fresh = NULL;
-		src->addr = a;
-		hash_add(t->srcs, &src->hnode, h);
+	if (!efw_ct_add(t, &p->ce, ct, max,
+			jiffies + msecs_to_jiffies(timeout_ms), &fresh)) {
+		efw_budget_give(EFW_BUDGET_HELLO, sizeof(*p));
+		ret = -ENOSPC;
+		goto out;
 	}
-	src->count++;
-	p->src = src;
-	nf_conntrack_get(&ct->ct_general);
-	hash_add(t->hash, &p->hnode, hash_ptr(ct, 32));
-	list_add_tail(&p->lru, &t->lru);
-	t->count++;
-	if (t->count == 1)
-		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_SWEEP_INTERVAL);
 	p = NULL;
 out:
 	spin_unlock_bh(&t->lock);
@@ -261,7 +180,7 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 			       enum efw_tls_status *status,
 			       struct efw_tls_hello *hello)
 {
-	struct efw_pending_table *t = en->pending;
+	struct efw_ct_table *t = &en->pending->ct;
 	u32 bound = EFW_CFG(efw_config(en), HELLO_MAX);
 	enum efw_feed ret;
 	struct efw_pending *p;
@@ -273,7 +192,7 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 		ret = EFW_FEED_GONE;
 		goto unlock;
 	}
-	if (time_after(jiffies, p->deadline)) {
+	if (time_after(jiffies, p->ce.deadline)) {
 		ret = EFW_FEED_TIMEOUT;
 		goto drop_entry;
 	}
@@ -363,9 +282,9 @@ enum efw_feed efw_pending_feed(struct efw_net *en, struct nf_conn *ct,
 	 * caller forgets the entry if the verdict is a denial.
 	 */
 	p->verifying = true;
-	p->deadline = jiffies + msecs_to_jiffies(EFW_CFG(efw_config(en),
-							 HELLO_TIMEOUT_MS));
-	list_move_tail(&p->lru, &t->lru);	/* the sweep's order: deadlines */
+	/* A new deadline, at the list's tail: the sweep's order. */
+	efw_ct_renew(t, &p->ce, jiffies + msecs_to_jiffies(EFW_CFG(efw_config(en),
+							     HELLO_TIMEOUT_MS)));
 	ret = EFW_FEED_DONE;
 	goto unlock;
 drop_entry:
@@ -381,7 +300,7 @@ unlock:
 enum efw_reply efw_pending_reply(struct efw_net *en, const struct nf_conn *ct,
 				 bool syn, u32 ack)
 {
-	struct efw_pending_table *t = en->pending;
+	struct efw_ct_table *t = &en->pending->ct;
 	enum efw_reply ret = EFW_REPLY_WAIT;
 	struct efw_pending *p;
 
@@ -420,7 +339,7 @@ unlock:
 
 int efw_pending_check(struct efw_net *en, const struct nf_conn *ct)
 {
-	struct efw_pending_table *t = en->pending;
+	struct efw_ct_table *t = &en->pending->ct;
 	struct efw_pending *p;
 	int ret = 0;
 
@@ -428,7 +347,7 @@ int efw_pending_check(struct efw_net *en, const struct nf_conn *ct)
 	p = find(t, ct);
 	if (!p)
 		ret = -ENOENT;
-	else if (time_after(jiffies, p->deadline))
+	else if (time_after(jiffies, p->ce.deadline))
 		ret = -ETIMEDOUT;
 	spin_unlock_bh(&t->lock);
 	return ret;
@@ -436,7 +355,7 @@ int efw_pending_check(struct efw_net *en, const struct nf_conn *ct)
 
 void efw_pending_forget(struct efw_net *en, struct nf_conn *ct)
 {
-	struct efw_pending_table *t = en->pending;
+	struct efw_ct_table *t = &en->pending->ct;
 	struct efw_pending *p;
 
 	spin_lock_bh(&t->lock);
@@ -448,57 +367,22 @@ void efw_pending_forget(struct efw_net *en, struct nf_conn *ct)
 		free_entry(p);
 }
 
-/*
- * Free entries past their deadline; their flows are denied if they speak.
- * The list is in deadline order (an entry moves to its tail when its
- * deadline moves), so the walk stops at the first live entry instead of
- * visiting up to pending-max entries with BHs off. A changed
- * hello-timeout can break the order for a while: an entry then waits
- * for those before it, and is denied all the same when its flow speaks.
- */
-static void pending_sweep(struct work_struct *work)
-{
-	struct efw_pending_table *t =
-		container_of(to_delayed_work(work), struct efw_pending_table, sweep);
-	struct efw_pending *p, *tmp;
-	LIST_HEAD(dead);
-
-	spin_lock_bh(&t->lock);
-	list_for_each_entry_safe(p, tmp, &t->lru, lru) {
-		if (!time_after(jiffies, p->deadline))
-			break;
-		unlink_entry(t, p);
-		list_add(&p->lru, &dead);
-	}
-	if (t->count)
-		mod_delayed_work(system_dfl_wq, &t->sweep, EFW_SWEEP_INTERVAL);
-	spin_unlock_bh(&t->lock);
-
-	list_for_each_entry_safe(p, tmp, &dead, lru)
-		free_entry(p);
-}
-
 u32 efw_pending_count(const struct efw_net *en)
 {
-	return READ_ONCE(en->pending->count);
+	return READ_ONCE(en->pending->ct.count);
 }
 
 void efw_pending_flush(struct efw_net *en)
 {
-	struct efw_pending_table *t = en->pending;
-	struct efw_pending *p, *tmp;
-	LIST_HEAD(dead);
-
-	spin_lock_bh(&t->lock);
-	list_for_each_entry_safe(p, tmp, &t->lru, lru) {
-		unlink_entry(t, p);
-		list_add(&p->lru, &dead);
-	}
-	spin_unlock_bh(&t->lock);
-	list_for_each_entry_safe(p, tmp, &dead, lru)
-		free_entry(p);
+	efw_ct_table_flush(&en->pending->ct);
 }
 
+/*
+ * The sweep frees entries past their deadline; their flows are denied if
+ * they speak. A changed hello-timeout can break the deadline order for a
+ * while: an entry then waits for those before it, and is denied all the
+ * same when its flow speaks.
+ */
 int efw_pending_init(struct efw_net *en)
 {
 	struct efw_pending_table *t;
@@ -506,12 +390,7 @@ int efw_pending_init(struct efw_net *en)
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	spin_lock_init(&t->lock);
-	INIT_LIST_HEAD(&t->lru);
-	hash_init(t->hash);
-	hash_init(t->srcs);
-	t->src_seed = get_random_u32();
-	INIT_DELAYED_WORK(&t->sweep, pending_sweep);
+	efw_ct_table_init(&t->ct, EFW_SWEEP_INTERVAL, free_ce);
 	en->pending = t;
 	return 0;
 }
@@ -523,8 +402,7 @@ void efw_pending_exit(struct efw_net *en)
 
 	if (!t)
 		return;
-	cancel_delayed_work_sync(&t->sweep);
-	efw_pending_flush(en);
+	efw_ct_table_destroy(&t->ct);
 	kfree(t);
 	en->pending = NULL;
 }

@@ -15,6 +15,10 @@
  *
  * At LOCAL_IN the client is this host: a reply there is anyone's but the
  * client's, and is taken (an unprivileged process cannot forge one).
+ *
+ * A gateway that names its egress interfaces (egress.h) has said where
+ * servers are: a reply is taken only when it came in by one of them,
+ * whatever the routes say.
  */
 #include <linux/skbuff.h>
 #include <linux/ip.h>
@@ -24,6 +28,7 @@
 #include <net/l3mdev.h>
 
 #include "reply_side.h"
+#include "egress.h"
 
 /* The interface @addr is routed through, compared with @in. */
 static bool routed_via4(struct net *net, __be32 addr,
@@ -56,7 +61,8 @@ static bool routed_via6(struct net *net, const struct in6_addr *addr,
 	return ok;
 }
 
-bool efw_reply_from_peer_side(struct net *net, const struct sk_buff *skb,
+bool efw_reply_from_peer_side(struct net *net, const struct efw_config *cfg,
+			      const struct sk_buff *skb,
 			      const struct net_device *in)
 {
 	/* A VRF's routes are looked up in its own table. */
@@ -64,6 +70,8 @@ bool efw_reply_from_peer_side(struct net *net, const struct sk_buff *skb,
 
 	if (!in)
 		return true;	/* this host's own */
+	if (efw_egress_set(cfg))
+		return efw_egress_dev(cfg, in);
 	l3 = l3mdev_master_ifindex_rcu(in);
 	if (ip_hdr(skb)->version == 4)
 		return routed_via4(net, ip_hdr(skb)->saddr, in, l3) ||

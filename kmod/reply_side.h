@@ -12,12 +12,15 @@
 struct net;
 struct sk_buff;
 struct net_device;
+struct efw_config;
 
 /*
  * May @skb, a reply-direction packet that came in by @in (NULL: sent by
- * this host), be taken as its source's? Under rcu_read_lock().
+ * this host), be taken as its source's? With egress interfaces set
+ * (@cfg), only when it came in by one of them. Under rcu_read_lock().
  */
-bool efw_reply_from_peer_side(struct net *net, const struct sk_buff *skb,
+bool efw_reply_from_peer_side(struct net *net, const struct efw_config *cfg,
+			      const struct sk_buff *skb,
 			      const struct net_device *in);
 
 #endif /* EGRESSFW_REPLY_SIDE_H */

@@ -36,6 +36,7 @@ struct efw_ruleset {
 	struct efw_matcher *matcher;
 	u32 n_rules;
 	u32 generation;
+	u8 origin;			/* enum egressfw_origin */
 	struct efw_rule_meta *meta;
 	struct efw_port_range *ports;
 	char *text;

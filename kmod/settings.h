@@ -48,11 +48,14 @@
 	    "s")								\
 	U32(DNS_GRACE, "dns-grace", "dns_grace", 60, 0, 604800, 604800, "s")	\
 	U32(DNS_MAX, "dns-max", "dns_max", 65536, 1, 4194304, 65536, "entries") \
-	LIST(DNS_SERVERS, "dns-servers", "dns_servers")
+	LIST(DNS_SERVERS, "dns-servers", "dns_servers")			\
+	LIST(EGRESS_IFACES, "egress-interfaces", "egress_interfaces")		\
+	CHOICE(LOCAL, "local", EGRESSFW_LOCAL_JUDGE, "judge", "pass", 0)
 
 /* TLS ports and resolvers a namespace may name (the module's bounds). */
 #define EFW_MAX_TLS_PORTS	EGRESSFW_MAX_TLS_PORTS
 #define EFW_MAX_DNS_SERVERS	EGRESSFW_MAX_DNS_SERVERS
+#define EFW_MAX_EGRESS_IFACES	EGRESSFW_MAX_EGRESS_IFACES
 
 enum efw_setting_kind {
 	EFW_SETTING_U32,

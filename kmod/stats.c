@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 
 #include "stats.h"
+#include "ruleset.h"
 #include "dns_learn.h"
 
 int efw_stats_init(struct efw_net *en)
@@ -46,9 +47,20 @@ void efw_stats_read(const struct efw_net *en, u64 out[EFW_STAT_MAX])
 /* A gauge's value (EFW_COUNTER_GAUGE): read when asked. */
 static u32 gauge(struct efw_net *en, const struct efw_counter *c)
 {
+	struct efw_ruleset *rs;
+	u32 v = 0;
+
 	switch (c->attr) {
 	case EGRESSFW_STATS_A_DNS_ENTRIES:
 		return efw_dns_count(en);
+	case EGRESSFW_STATS_A_LAST_GOOD:
+		/* Where the ruleset in force came from; none: 0. */
+		rcu_read_lock();
+		rs = rcu_dereference(en->ruleset);
+		if (rs)
+			v = rs->origin;
+		rcu_read_unlock();
+		return v;
 	}
 	return 0;
 }

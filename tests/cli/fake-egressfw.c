@@ -13,6 +13,7 @@
  *   FAKE_EGRESSFW_INTR=N    the first N GET_RULES dumps are interrupted
  *   FAKE_EGRESSFW_EPERM=1   admin commands fail with EPERM
  *   FAKE_EGRESSFW_REFUSE=ID the rule with that id is refused (EINVAL)
+ *   FAKE_EGRESSFW_MAXATTR=N the module knows attributes up to N (an older one)
  *
  * It is a model of the ABI written from the header, not the module: the
  * VM tests check the real thing.
@@ -50,6 +51,12 @@ static struct {
 	unsigned int v[EGRESSFW_CFG_A_MAX + 1];	/* U32 and CHOICE settings */
 	unsigned short tls_ports[EGRESSFW_MAX_TLS_PORTS];
 	unsigned int n_tls_ports;
+	/* dns-servers and egress-interfaces, as the wire has them */
+	unsigned char servers[EGRESSFW_MAX_DNS_SERVERS * sizeof(struct egressfw_addr)];
+	unsigned int servers_len;
+	unsigned char ifaces[EGRESSFW_MAX_EGRESS_IFACES * sizeof(struct egressfw_iface)];
+	unsigned int ifaces_len;
+	unsigned int origin;	/* of the committed ruleset: EGRESSFW_A_ORIGIN */
 } st = { .tls_ports = { 443 }, .n_tls_ports = 1 };
 
 static void default_settings(void)
@@ -124,6 +131,10 @@ static void save(void)
 	fprintf(f, " %u", st.n_tls_ports);
 	for (i = 0; i < st.n_tls_ports; i++)
 		fprintf(f, " %u", st.tls_ports[i]);
+	fprintf(f, " %u ", st.origin);
+	hex(f, st.servers, st.servers_len);
+	fputc(' ', f);
+	hex(f, st.ifaces, st.ifaces_len);
 	fputc('\n', f);
 	for (i = 0; i < st.n_rules; i++) {
 		fprintf(f, "%s\t%s\t", rules[i].pattern, rules[i].source);
@@ -135,7 +146,7 @@ static void save(void)
 
 static void load_state(void)
 {
-	char path[4096], line[2048], ports[1024];
+	char path[4096], line[2048], ports[1024], servers[1024], ifaces[1024];
 	unsigned int i;
 	FILE *f;
 
@@ -156,6 +167,10 @@ static void load_state(void)
 		for (i = 0; i < st.n_tls_ports && i < EGRESSFW_MAX_TLS_PORTS; i++)
 			if (fscanf(f, " %hu", &st.tls_ports[i]) != 1)
 				break;
+		if (fscanf(f, " %u %1023s %1023s", &st.origin, servers, ifaces) == 3) {
+			unhex(servers, st.servers, &st.servers_len);
+			unhex(ifaces, st.ifaces, &st.ifaces_len);
+		}
 	}
 	if (!fgets(line, sizeof(line), f))
 		line[0] = 0;
@@ -253,6 +268,7 @@ static void family(const struct nlmsghdr *req)
 	nlh = put_msg(GENL_ID_CTRL, 0, req->nlmsg_seq, CTRL_CMD_NEWFAMILY);
 	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY_ID);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, EGRESSFW_GENL_VERSION);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MAXATTR, env_int("FAKE_EGRESSFW_MAXATTR", EGRESSFW_A_MAX));
 	end_msg(nlh);
 	ack(req, 0, NULL, 0);
 }
@@ -349,12 +365,14 @@ static const uint64_t counted[EGRESSFW_STATS_A_MAX + 1] = {
 	[EGRESSFW_STATS_A_DNS_IGNORED] = 5,
 	[EGRESSFW_STATS_A_DNS_UNSOLICITED] = 2,
 	[EGRESSFW_STATS_A_DNS_WRONG_WAY] = 3,
+	[EGRESSFW_STATS_A_DNS_UNMATCHED] = 4,
 	[EGRESSFW_STATS_A_DNS_LEARNED] = 40,
 	[EGRESSFW_STATS_A_DNS_REFRESHED] = 450,
 	[EGRESSFW_STATS_A_DNS_EVICTED] = 1,
 	[EGRESSFW_STATS_A_DNS_ENTRIES] = 39,
 	[EGRESSFW_STATS_A_EVENTS_SUPPRESSED] = 6,
 	[EGRESSFW_STATS_A_OVER_BUDGET] = 8,
+	[EGRESSFW_STATS_A_NOT_EGRESS] = 9,
 };
 
 /* Every counter of counters.h's table, as the module's stats.c sends it. */
@@ -374,7 +392,9 @@ static void put_stats(struct nlmsghdr *nlh)
 			mnl_attr_put_u64(nlh, c->attr, counted[c->attr]);
 			break;
 		case EFW_COUNTER_GAUGE:
-			mnl_attr_put_u32(nlh, c->attr, (uint32_t)counted[c->attr]);
+			mnl_attr_put_u32(nlh, c->attr,
+					 c->attr == EGRESSFW_STATS_A_LAST_GOOD ?
+					 st.origin : (uint32_t)counted[c->attr]);
 			break;
 		case EFW_COUNTER_DENIED:
 			d = mnl_attr_nest_start(nlh, EGRESSFW_STATS_A_DENIED);
@@ -430,20 +450,29 @@ static void dump_rules(const struct nlmsghdr *req)
 	end_msg(nlh);
 }
 
-/*
- * Every setting of kmod/settings.h's table the request has, checked as
- * the module's policy checks it (a range: "integer out of range", the
- * offending attribute named), all or none.
- */
-static void set_config(const struct nlmsghdr *req)
+/* A LIST setting into @dst, if it fits (the module's bound). */
+static int take_list(const struct nlattr *a, unsigned char *dst, size_t cap,
+		     size_t elem, unsigned int *len)
 {
-	const struct nlattr *cfg = attr_of(req, EGRESSFW_A_CONFIG), *a;
-	unsigned int v[EGRESSFW_CFG_A_MAX + 1], i;
+	size_t n = mnl_attr_get_payload_len(a);
 
-	if (!cfg) {
-		ack(req, -EINVAL, "missing config", 0);
-		return;
-	}
+	if (n > cap || n % elem)
+		return -EINVAL;
+	memcpy(dst, mnl_attr_get_payload(a), n);
+	*len = (unsigned int)n;
+	return 0;
+}
+
+/*
+ * Every setting of kmod/settings.h's table in @cfg, checked as the
+ * module's policy checks it (a range: "integer out of range", the
+ * offending attribute named), all or none. 0, or the error acked.
+ */
+static int apply_config(const struct nlmsghdr *req, const struct nlattr *cfg)
+{
+	unsigned int v[EGRESSFW_CFG_A_MAX + 1], i;
+	const struct nlattr *a;
+
 	memcpy(v, st.v, sizeof(v));
 	for (i = 0; i < efw_n_settings; i++) {
 		const struct efw_setting *s = &efw_settings[i];
@@ -456,7 +485,7 @@ static void set_config(const struct nlmsghdr *req)
 		if (v[s->attr] < s->min || v[s->attr] > s->max) {
 			ack(req, -ERANGE, "integer out of range",
 			    (uint32_t)((const char *)a - (const char *)req));
-			return;
+			return -ERANGE;
 		}
 	}
 	memcpy(st.v, v, sizeof(v));
@@ -465,6 +494,27 @@ static void set_config(const struct nlmsghdr *req)
 		st.n_tls_ports = mnl_attr_get_payload_len(a) / 2;
 		memcpy(st.tls_ports, mnl_attr_get_payload(a), st.n_tls_ports * 2);
 	}
+	a = nested_of(cfg, EGRESSFW_CFG_A_DNS_SERVERS);
+	if (a)
+		take_list(a, st.servers, sizeof(st.servers),
+			  sizeof(struct egressfw_addr), &st.servers_len);
+	a = nested_of(cfg, EGRESSFW_CFG_A_EGRESS_IFACES);
+	if (a)
+		take_list(a, st.ifaces, sizeof(st.ifaces),
+			  sizeof(struct egressfw_iface), &st.ifaces_len);
+	return 0;
+}
+
+static void set_config(const struct nlmsghdr *req)
+{
+	const struct nlattr *cfg = attr_of(req, EGRESSFW_A_CONFIG);
+
+	if (!cfg) {
+		ack(req, -EINVAL, "missing config", 0);
+		return;
+	}
+	if (apply_config(req, cfg))
+		return;
 	note("set_config\n");
 	save();
 	ack(req, 0, NULL, 0);
@@ -485,8 +535,10 @@ static void put_config(struct nlmsghdr *nlh)
 			mnl_attr_put_u8(nlh, s->attr, (uint8_t)st.v[s->attr]);
 		else if (s->attr == EGRESSFW_CFG_A_TLS_PORTS)
 			mnl_attr_put(nlh, s->attr, st.n_tls_ports * 2, st.tls_ports);
+		else if (s->attr == EGRESSFW_CFG_A_DNS_SERVERS)
+			mnl_attr_put(nlh, s->attr, st.servers_len, st.servers);
 		else
-			mnl_attr_put(nlh, s->attr, 0, NULL);
+			mnl_attr_put(nlh, s->attr, st.ifaces_len, st.ifaces);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -541,11 +593,23 @@ static void request(const struct nlmsghdr *req)
 			ack(req, -EPROTO, "rule count differs from the rules received", 0);
 			return;
 		}
+		/* An older module refuses what it does not know. */
+		if ((attr_of(req, EGRESSFW_A_ORIGIN) || attr_of(req, EGRESSFW_A_CONFIG)) &&
+		    env_int("FAKE_EGRESSFW_MAXATTR", EGRESSFW_A_MAX) < EGRESSFW_A_ORIGIN) {
+			ack(req, -EINVAL, "Unknown attribute type", 0);
+			return;
+		}
+		a = attr_of(req, EGRESSFW_A_CONFIG);
+		if (a && apply_config(req, a))
+			return;
 		memcpy(rules, txn_rules, txn_n * sizeof(*rules));
 		st.n_rules = txn_n;
 		st.loaded = 1;
 		st.generation++;
-		note("commit %u\n", txn_n);
+		a = attr_of(req, EGRESSFW_A_ORIGIN);
+		st.origin = a ? mnl_attr_get_u8(a) : 0;
+		note("commit %u%s origin %u\n", txn_n,
+		     attr_of(req, EGRESSFW_A_CONFIG) ? " with config" : "", st.origin);
 		save();
 		ack(req, 0, NULL, 0);
 		return;
@@ -570,6 +634,7 @@ static void request(const struct nlmsghdr *req)
 			st.generation++;
 		st.loaded = 0;
 		st.n_rules = 0;
+		st.origin = 0;
 		save();
 		ack(req, 0, NULL, 0);
 		return;

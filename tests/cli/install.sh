@@ -17,10 +17,12 @@ root=$tmp/root
 expect "make install DESTDIR=..." 0 "" make -s install DESTDIR="$root" BUILD="$build"
 lists=$(cd lists && for l in *.list; do echo "f 644 usr/share/egressfw/lists/$l"; done)
 want=$(sort <<EOT
-d 755 etc/egressfw
+f 644 etc/egressfw/egressfw.conf
+d 755 var/lib/egressfw
 f 755 usr/sbin/egressctl
 f 644 usr/share/man/man8/egressctl.8
 f 644 usr/share/man/man5/egressfw.list.5
+f 644 usr/share/man/man5/egressfw.conf.5
 f 644 usr/share/bash-completion/completions/egressctl
 f 644 usr/lib/modules-load.d/egressfw.conf
 f 644 usr/lib/systemd/system/egressfw.service
@@ -40,8 +42,13 @@ unit=$root/usr/lib/systemd/system/egressfw.service
 expect_same "the unit has every @...@ filled in" "" "$(grep -n '@[A-Z]*@' "$unit")"
 expect_same "the unit's commands, for PREFIX=/usr" \
 	"ExecStartPre=/sbin/modprobe egressfw
-ExecStart=/usr/sbin/egressctl load /etc/egressfw
-ExecReload=/usr/sbin/egressctl load /etc/egressfw" "$(grep '^Exec' "$unit")"
+ExecStart=/usr/sbin/egressctl load --boot /etc/egressfw
+ExecReload=/usr/sbin/egressctl load --boot /etc/egressfw" "$(grep '^Exec' "$unit")"
+expect_same "the installed egressfw.conf is the shipped one, valid" "" \
+	"$(cmp packaging/egressfw.conf "$root/etc/egressfw/egressfw.conf" && "$ctl" check "$root/etc/egressfw/egressfw.conf" >/dev/null)"
+printf 'mode = audit\n' >"$root/etc/egressfw/egressfw.conf"
+make -s install DESTDIR="$root" BUILD="$build" >/dev/null 2>&1
+expect_same "a second install keeps the operator's egressfw.conf" "mode = audit" "$(cat "$root/etc/egressfw/egressfw.conf")"
 expect_same "a oneshot that stays active, with no ExecStop (stop keeps the rules)" \
 	"Type=oneshot RemainAfterExit=yes" "$(grep -E '^(Type|RemainAfterExit|ExecStop)' "$unit" | tr '\n' ' ' | sed 's/ $//')"
 
@@ -49,10 +56,10 @@ expect_same "a oneshot that stays active, with no ExecStop (stop keeps the rules
 # existing on this host, systemd-analyze can check all of it.
 other=$tmp/other
 expect "make install PREFIX=... SYSCONFDIR=..." 0 "" \
-	make -s install PREFIX="$other/usr/local" SYSCONFDIR="$other/etc" BUILD="$build"
+	make -s install PREFIX="$other/usr/local" SYSCONFDIR="$other/etc" LOCALSTATEDIR="$other/var" BUILD="$build"
 unit=$other/usr/local/lib/systemd/system/egressfw.service
 expect_same "the unit's commands follow PREFIX and SYSCONFDIR" \
-	"ExecStart=$other/usr/local/sbin/egressctl load $other/etc/egressfw" "$(grep '^ExecStart=' "$unit")"
+	"ExecStart=$other/usr/local/sbin/egressctl load --boot $other/etc/egressfw" "$(grep '^ExecStart=' "$unit")"
 if command -v systemd-analyze >/dev/null && [ -x /sbin/modprobe ]; then
 	expect "systemd-analyze verify accepts the unit" 0 "" systemd-analyze verify --man=no "$unit"
 else

@@ -11,6 +11,9 @@ cd "$(dirname "$0")/../.." || exit 1
 ctl=${EGRESSCTL:-build/egressctl}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Where load keeps its last-known-good copy: never this host's own. A
+# directory that does not exist: no copy, until the tests below make it.
+export EGRESSFW_STATE_DIR=$tmp/state
 
 # A list with an error on line 3, column 5.
 cat >"$tmp/bad.list" <<'LIST'
@@ -72,7 +75,7 @@ expect "show -x" 2 "unknown option '-x'" "$ctl" show -x
 expect "stats extra argument" 2 "unexpected argument 'now'" "$ctl" stats now
 expect "config -x" 2 "unknown option '-x'" "$ctl" config -x
 expect "flush extra argument" 2 "unexpected argument" "$ctl" flush all
-expect "load without files" 2 'usage: egressctl load FILE' "$ctl" load
+expect "load without files" 2 'usage: egressctl load \[--config FILE\] \[--boot\] FILE' "$ctl" load
 expect "load -x" 2 "unknown option '-x'" "$ctl" load -x lists/sophos.list
 
 # --- help ----------------------------------------------------------------
@@ -118,7 +121,7 @@ expect "load sophos.list" 0 "^loaded $n_sophos rules from lists/sophos.list \(ge
 check "one rule per entry reached the module" [ "$(grep -c '^rule ' "$log")" -eq "$n_sophos" ]
 check "rule ids run 0..n-1 in list order" \
 	[ "$(grep '^rule ' "$log" | awk '{ print $2 }' | tr '\n' ' ')" = "$(seq -s ' ' 0 $((n_sophos - 1))) " ]
-check "commit carries the rule count" grep -qx "commit $n_sophos" "$log"
+check "commit carries the rule count" grep -qx "commit $n_sophos origin 0" "$log"
 first=$(grep -vE '^\s*(#|$)' lists/sophos.list | head -n 1 | awk '{ print $1 }')
 first_line=$(grep -nvE '^\s*(#|$)' lists/sophos.list | head -n 1 | cut -d: -f1)
 check "rule 0 is the first entry, with file:line and tcp/443" \
@@ -202,10 +205,12 @@ assert s["packets"] == 1000 and s["flows"] == 100
 assert s["allowed"] == {"cidr": 7, "sni": 80, "dns": 3}
 assert s["denied"] == {"no_match": 11, "no_sni": 22, "not_tls": 33, "malformed": 44,
                        "pending_overflow": 55, "timeout": 66, "strict": 77,
-                       "quic": 88, "dns_server": 99, "ech": 110}, s["denied"]
-assert s["dns"] == {"answers": 500, "ignored": 5, "unsolicited": 2, "wrong_way": 3, "learned": 40,
-                    "refreshed": 450, "evicted": 1, "entries": 39}, s["dns"]
+                       "quic": 88, "dns_server": 99, "ech": 110, "offloaded": 121}, s["denied"]
+assert s["dns"] == {"answers": 500, "ignored": 5, "unsolicited": 2, "wrong_way": 3,
+                    "unmatched": 4, "learned": 40, "refreshed": 450, "evicted": 1,
+                    "entries": 39}, s["dns"]
 assert s["events_suppressed"] == 6 and s["over_budget"] == 8
+assert s["not_egress"] == 9 and s["last_good"] == 0
 ' "$out"
 else
 	ktap_skip "show -j is JSON" "python3 missing"
@@ -213,7 +218,7 @@ else
 fi
 run_cmd fk stats
 check "stats: every counter by name" [ "$rc" -eq 0 -a \
-	"$(grep -cE '^(loaded +yes|generation +[0-9]+|rules +[0-9]+|packets +1000|flows +100|allowed (cidr +7|sni +80|dns +3)|denied (no_match +11|no_sni +22|not_tls +33|malformed +44|pending_overflow +55|timeout +66|strict +77|quic +88|dns_server +99|ech +110)|dns (answers +500|ignored +5|unsolicited +2|wrong way +3|learned +40|refreshed +450|evicted +1|entries +39)|events suppressed +6|over budget +8)$' <<<"$out")" -eq 28 ]
+	"$(grep -cE '^(loaded +yes|generation +[0-9]+|rules +[0-9]+|packets +1000|flows +100|allowed (cidr +7|sni +80|dns +3)|denied (no_match +11|no_sni +22|not_tls +33|malformed +44|pending_overflow +55|timeout +66|strict +77|quic +88|dns_server +99|ech +110|offloaded +121)|dns (answers +500|ignored +5|unsolicited +2|wrong way +3|unmatched +4|learned +40|refreshed +450|evicted +1|entries +39)|events suppressed +6|over budget +8|not egress +9|last good +0)$' <<<"$out")" -eq 32 ]
 
 # stats --prometheus: the text exposition format, per-rule series too.
 run_cmd fk stats --prometheus
@@ -256,10 +261,13 @@ assert fams["egressfw_denied"].type == "counter"
 assert {s.labels["reason"]: s.value for s in fams["egressfw_denied"].samples} == {
     "no_match": 11, "no_sni": 22, "not_tls": 33, "malformed": 44,
     "pending_overflow": 55, "timeout": 66, "strict": 77, "quic": 88,
-    "dns_server": 99, "ech": 110}
+    "dns_server": 99, "ech": 110, "offloaded": 121}
 assert fams["egressfw_dns_learned"].samples[0].value == 40
 assert fams["egressfw_dns_entries"].samples[0].value == 39
 assert fams["egressfw_ruleset_loaded"].type == "gauge"
+assert fams["egressfw_last_good"].type == "gauge"
+assert fams["egressfw_dns_unmatched"].samples[0].value == 4
+assert fams["egressfw_not_egress"].samples[0].value == 9
 [r] = fams["egressfw_rule_allowed"].samples
 assert r.labels == {"id": "0", "pattern": "odd.example.com", "ports": "tcp/22",
                     "source": sys.argv[2] + "/x.list:1"}, r.labels
@@ -301,9 +309,9 @@ expect "EPERM on flush" 3 'need CAP_NET_ADMIN' env FAKE_EGRESSFW_EPERM=1 LD_PREL
 
 # Settings.
 expect "set several keys at once" 0 '' fk set mode audit tls-ports 443,8443,443 hello-timeout 2000
-expect "config shows them" 0 '^tls-ports +443,8443$' fk config
-expect "set without arguments prints the config" 0 '^mode +audit$' fk set
-expect "config -j" 0 '^\{"mode":"audit","tls_ports":\[443,8443\],"hello_max":17408,"hello_timeout_ms":2000,"pending_max":4096,"strict":false,"quic":"list","ech":"outer","dns_ttl_min":30,"dns_ttl_max":3600,"dns_grace":60,"dns_max":65536,"dns_servers":\[\]\}$' fk config -j
+expect "config shows them" 0 '^tls-ports = 443,8443$' fk config
+expect "set without arguments prints the config" 0 '^mode = audit$' fk set
+expect "config -j" 0 '^\{"mode":"audit","tls_ports":\[443,8443\],"hello_max":17408,"hello_timeout_ms":2000,"pending_max":4096,"strict":false,"quic":"list","ech":"outer","dns_ttl_min":30,"dns_ttl_max":3600,"dns_grace":60,"dns_max":65536,"dns_servers":\[\],"egress_interfaces":\[\],"local":"judge"\}$' fk config -j
 expect "set strict, quic and the dns bounds" 0 '' fk set strict on quic deny dns-ttl-min 0 dns-ttl-max 60 dns-grace 5 dns-max 100
 expect "config -j shows the new settings" 0 '"strict":true,"quic":"deny","ech":"outer","dns_ttl_min":0,"dns_ttl_max":60,"dns_grace":5,"dns_max":100' fk config -j
 expect "set: a bad strict value is a usage error" 2 "invalid strict 'maybe' \(expected off or on\)" fk set strict maybe
@@ -321,5 +329,85 @@ printf '# nothing\n' >"$tmp/empty.list"
 expect "an empty list loads, with a warning" 0 'warning: no rules: every guarded connection will be denied' \
 	fk load "$tmp/empty.list"
 expect "show of an empty ruleset says it denies" 0 'the ruleset is empty' fk show
+
+# --- the configuration file and the boot fallbacks ---------------------
+# egressfw.conf(5): a directory's egressfw.conf is loaded with its lists,
+# in the same COMMIT; config prints a file that loads back the same.
+etc=$tmp/gw
+mkdir -p "$etc" "$EGRESSFW_STATE_DIR"
+cp lists/sophos.list "$etc/"
+cat >"$etc/egressfw.conf" <<'CONF'
+# a gateway
+mode = audit
+egress-interfaces = wan0,ppp*
+   local=pass
+CONF
+expect "check: a directory with egressfw.conf" 0 'egressfw.conf: settings valid' "$ctl" check "$etc"
+: >"$log"
+expect "load: a directory with egressfw.conf" 0 '^loaded 108 rules' fk load "$etc"
+check "the settings go in the COMMIT" grep -qx "commit 108 with config origin 0" "$log"
+check "and in no SET_CONFIG" not grep -q '^set_config' "$log"
+run_cmd fk config
+check "config: the file's settings" grep -qx 'egress-interfaces = wan0,ppp\*' <<<"$out"
+check "config: local pass" grep -qx 'local = pass' <<<"$out"
+check "config: a setting the file does not name is at its default" grep -qx 'tls-ports = 443' <<<"$out"
+printf '%s\n' "$out" >"$tmp/pasted.conf"
+expect "config's output is a valid configuration file" 0 'settings valid' "$ctl" check "$tmp/pasted.conf"
+fk set mode enforce tls-ports 8443 >/dev/null
+expect "load --config of config's output" 0 '^loaded' fk load --config "$tmp/pasted.conf" lists/sophos.list
+expect "gives the same settings back" 0 '' diff <(fk config) "$tmp/pasted.conf"
+expect "a configuration file and a directory that holds one" 2 'two configuration files' \
+	fk load --config "$tmp/pasted.conf" "$etc"
+
+# Errors: file:line:col, nothing sent.
+printf 'mode = audit\nhello-max = 100\negress-interfaces = eth0,a/b\nmystery = 1\nmode = enforce\n' >"$tmp/bad.conf"
+run_cmd "$ctl" check "$tmp/bad.conf"
+check "check of a bad file: exit 1" [ "$rc" -eq 1 ]
+check "a value out of the module's range, by line and column" grep -q 'bad.conf:2:13: hello-max 100 is out of range (512 to 65536 bytes)' <<<"$out"
+check "a bad interface name" grep -q "bad.conf:3:21: invalid egress-interfaces name 'a/b'" <<<"$out"
+check "an unknown key" grep -q "bad.conf:4:1: unknown key 'mystery'" <<<"$out"
+check "a key given twice" grep -q "bad.conf:5:1: 'mode' given twice" <<<"$out"
+: >"$log"
+expect "load with a bad configuration file: exit 1" 1 'nothing loaded' fk load --config "$tmp/bad.conf" lists/sophos.list
+check "nothing reaches the kernel" not grep -q '^cmd' "$log"
+
+# The last-known-good copy: what the last load loaded, rules and settings.
+fk load "$etc" >/dev/null
+expect "last-known-good rules kept, valid" 0 '108 rules' "$ctl" check "$EGRESSFW_STATE_DIR/last-good.list"
+check "last-known-good settings kept" grep -qx 'egress-interfaces = wan0,ppp\*' "$EGRESSFW_STATE_DIR/last-good.conf"
+expect "they decide as the lists do" 0 'sophos' "$ctl" check "$EGRESSFW_STATE_DIR/last-good.list" central.sophos.com
+printf 'bad..example.com\n' >"$etc/zz-typo.list"
+: >"$log"
+expect "--boot, lists broken, a ruleset in force: it stays, exit 1" 1 'ruleset in force .* stays' fk load --boot "$etc"
+check "no commit" not grep -q '^commit' "$log"
+fk flush >/dev/null
+: >"$log"
+expect "--boot, lists broken, nothing in force: the last-known-good copy" 1 'running the last-known-good copy' \
+	fk load --boot "$etc"
+check "committed as last-known-good" grep -qx 'commit 108 with config origin 1' "$log"
+expect "stats says so" 0 '^last good +1$' fk stats
+expect "so does --prometheus" 0 '^egressfw_last_good 1$' fk stats --prometheus
+rm -f "$EGRESSFW_STATE_DIR"/last-good.*
+fk flush >/dev/null
+expect "--boot, no copy either: deny every guarded connection" 1 'every guarded connection is denied' \
+	fk load --boot "$etc"
+expect "stats: last_good 2" 0 '^last good +2$' fk stats
+expect "the ruleset is empty" 0 'the ruleset is empty' fk show
+check "with the configuration file's settings" grep -qx 'egress-interfaces = wan0,ppp\*' <(fk config)
+fk flush >/dev/null
+printf 'boot-fallback = pass\n' >>"$etc/egressfw.conf"
+expect "--boot, boot-fallback = pass: pass-through, exit 1" 1 'pass-through \(boot-fallback = pass\)' \
+	fk load --boot "$etc"
+expect "nothing loaded" 0 '^loaded +no' fk stats
+rm "$etc/zz-typo.list"
+expect "--boot with good lists: loaded, exit 0" 0 '^loaded 108 rules' fk load --boot "$etc"
+
+# A module older than egressctl (the package upgraded, the module not yet
+# reloaded): a plain load works as before; one with settings says why not.
+old() { env FAKE_EGRESSFW_MAXATTR=11 LD_PRELOAD="$fake" "$ctl" "$@"; }
+expect "an older module: a load of lists alone works" 0 '^loaded 108 rules' old load lists/sophos.list
+expect "an older module: a load with settings says why it cannot" 3 \
+	'older than this egressctl .* nothing loaded' old load "$etc"
+expect "stats: last_good 0" 0 '^last good +0$' fk stats
 
 ktap_finish

@@ -30,7 +30,7 @@ quiet() {
 	fi
 }
 
-for page in doc/egressctl.8 doc/egressfw.list.5; do
+for page in doc/egressctl.8 doc/egressfw.list.5 doc/egressfw.conf.5; do
 	if command -v groff >/dev/null; then
 		quiet "$page: groff -man -ww renders it without a warning" \
 			groff -man -Tutf8 -ww -z "$page"
@@ -142,4 +142,16 @@ entry=$(sed -n '/^for instance, for a line/ { n; s/^\.B //p }' doc/egressfw.list
 } >"$tmp/sophos.list"
 (cd "$tmp" && "$ctl" check sophos.list) >"$tmp/err.out" 2>&1
 expect_same "egressfw.list(5)'s error message is egressctl's" "$want" "$(head -n 1 "$tmp/err.out")"
+
+# egressfw.conf(5): its example is a valid file, and it names every key
+# `egressctl set` takes.
+sed -n '/^\.SH EXAMPLES/,/^\.SH/ p' doc/egressfw.conf.5 | sed -n '/^\.EX/,/^\.EE/ p' |
+	sed '1d;$d; s/\\-/-/g' >"$tmp/example.conf"
+expect "egressfw.conf(5)'s example is a valid file" 0 'settings valid' "$ctl" check "$tmp/example.conf"
+conf_page=$(MANWIDTH=200 MANPAGER=cat man ./doc/egressfw.conf.5 2>/dev/null)
+missing=
+for k in $keys boot-fallback; do
+	grep -Eq -- "(^|[ ,])$k([ ,.]|$)" <<<"$conf_page" || missing="$missing $k"
+done
+expect_same "egressfw.conf(5) names every key" "" "$missing"
 ktap_finish

@@ -72,6 +72,21 @@ static void check(const struct efw_dns_result *r, enum efw_dns_status st)
 	}
 }
 
+/*
+ * The same bytes as a query: never both a query and an answer, and a
+ * query's name is what an answer's question would be.
+ */
+static void check_query(const u8 *msg, size_t size, enum efw_dns_status as_answer)
+{
+	static struct efw_dns_query q;
+
+	if (efw_dns_parse_query(msg, size, &q) != EFW_DNS_OK)
+		return;
+	if (as_answer == EFW_DNS_OK || q.name_len != strlen(q.name) ||
+	    q.name_len > EFW_NAME_MAX)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct efw_dns_result udp, tcp;
@@ -89,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (su == EFW_DNS_NEED_MORE)
 		abort();
 	check(&udp, su);
+	check_query(copy, size, su);
 
 	st = efw_dns_parse_tcp(copy, size, &tcp, &need);
 	check(&tcp, st);

@@ -15,7 +15,8 @@ help_options() {
 	grep -oE '(^|[][ |,(])--?[a-z][a-z-]*' | sed -E 's/^[][ |,(]//' | sort -u
 }
 
-# help_set_keys CTL: the KEYs of `egressctl help set`'s table.
+# help_set_keys CTL: the KEYs of `egressctl help set`'s table (a KEY VALUE
+# too long for its column stands alone on its line).
 help_set_keys() {
-	"$1" help set | sed -nE 's/^  ([a-z][a-z-]*) [^ ]+   .*/\1/p'
+	"$1" help set | sed -nE 's/^  ([a-z][a-z-]*) [^ ]+(   .*|$)/\1/p'
 }

@@ -19,6 +19,7 @@
 #   --kver   the kernel release (default: Debian 12's, tests/kernels/prepare 6.1)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/ktap.sh
+. tests/package/lib.sh
 
 build=build
 kver=
@@ -30,27 +31,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-skip() {
-	ktap_skip "dkms package" "$1"
-	ktap_finish
-	exit 4
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (dkms installs into /usr/src and /lib/modules)"
-command -v dkms >/dev/null || skip "no dkms (scripts/install-deps --vm)"
-[ -n "$kver" ] || kver=$(tests/kernels/prepare -q 6.1 2>/dev/null | cut -d' ' -f2)
-[ -n "$kver" ] && [ -e "/lib/modules/$kver/build/Makefile" ] ||
-	skip "no kernel headers for '${kver:-6.1}' (apt-get install linux-headers-amd64)"
+need_host "dkms package"
 version=$(scripts/version)
 src=/usr/src/egressfw-$version
-mok=/var/lib/dkms/mok.key
 echo "# egressfw $version, kernel $kver"
 
-# One run at a time on a host: the DKMS tree is the host's.
-lockdir=/run/lock
-[ -d "$lockdir" ] || lockdir=/tmp
-exec 8>"$lockdir/egressfw-dkms-test.lock"
-flock 8
+package_lock
 
 # remove: this version out of dkms and /usr/src (idempotent).
 remove() {
@@ -62,30 +48,13 @@ remove() {
 }
 
 log=$(mktemp)
-had_mok=
-[ -e "$mok" ] && had_mok=1
 cleanup() {
 	remove
-	# the signing key dkms makes on first use, if it was ours
-	[ -n "$had_mok" ] || rm -f "$mok" "${mok%.key}.pub"
+	forget_new_mok
 	rm -f "$log"
 }
 trap cleanup EXIT
 remove
-
-# step DESC CMD...: one test case; the command's output only on failure.
-step() {
-	local desc=$1
-	shift
-	if "$@" >"$log" 2>&1; then
-		ktap_ok "$desc"
-	else
-		echo "# $*: exit $?"
-		tail -n 40 "$log" | sed 's/^/#   /'
-		ktap_not_ok "$desc"
-		return 1
-	fi
-}
 
 step "make dkms-install puts the sources in $src" make -s dkms-install
 expect_same "its dkms.conf has PACKAGE_VERSION $version" "PACKAGE_VERSION=\"$version\"" \
@@ -116,36 +85,8 @@ expect_same "its vermagic is $kver's" "$kver" \
 
 # The VM boots the kernel of the module's vermagic, loads that .ko and,
 # since the host's /lib/modules is the VM's, finds it there for modprobe.
-if [ -z "$ko" ]; then
-	ktap_not_ok "vm: the DKMS-built module # not built"
-else
-	vm_log=$(mktemp)
-	start=$(date +%s)
-	tests/vm/run-vm --build "$build" --work "$build/kernels/dkms-$kver" --module "$ko" \
-		tests/package/vm-dkms.sh tests/package/vm-unit.sh >"$vm_log" 2>&1
-	rc=$?
-	sed 's/^/    /' "$vm_log"
-	echo "# the VM run took $(( $(date +%s) - start ))s"
-	totals=$(grep -E '^# Totals: pass:[0-9]+ fail:[0-9]+' "$vm_log" | tail -n 1)
-	rm -f "$vm_log"
-	# its cases count as ours; a run that failed without a failing case
-	# (a dead VM) is one more failure
-	f=0
-	if [ -n "$totals" ]; then
-		f=$(sed -E 's/.* fail:([0-9]+).*/\1/' <<<"$totals")
-		ktap_pass=$((ktap_pass + $(sed -E 's/.* pass:([0-9]+).*/\1/' <<<"$totals")))
-		ktap_fail=$((ktap_fail + f))
-		ktap_skip=$((ktap_skip + $(sed -E 's/.* skip:([0-9]+).*/\1/' <<<"$totals")))
-	fi
-	ktap_n=$((ktap_n + 1))
-	case "$rc" in
-	0) echo "ok $ktap_n vm: the DKMS-built module" ;;
-	4) [ -n "$totals" ] || ktap_skip=$((ktap_skip + 1))
-	   echo "ok $ktap_n vm: the DKMS-built module # SKIP" ;;
-	*) [ "$f" -eq 0 ] && ktap_fail=$((ktap_fail + 1))
-	   echo "not ok $ktap_n vm: the DKMS-built module # exit $rc" ;;
-	esac
-fi
+vm_boot "vm: the DKMS-built module" "$build" "$ko" \
+	tests/package/vm-dkms.sh tests/package/vm-unit.sh
 
 remove
 expect_same "dkms remove leaves no module behind" "" \

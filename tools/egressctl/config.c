@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "load.h"
 #include "netlink.h"
 #include "settings_nl.h"
 
@@ -35,6 +36,12 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	return efw_settings_read(tb[EGRESSFW_A_CONFIG], data);
 }
 
+int efw_settings_get(struct efw_nl *nl, struct efw_settings *st)
+{
+	memset(st, 0, sizeof(*st));
+	return efw_nl_simple(nl, EGRESSFW_CMD_GET_CONFIG, config_cb, st);
+}
+
 int cmd_config(int argc, char **argv)
 {
 	struct efw_settings cfg;
@@ -49,11 +56,11 @@ int cmd_config(int argc, char **argv)
 	ret = efw_nl_open(&nl);
 	if (ret)
 		return ret;
-	err = efw_nl_simple(&nl, EGRESSFW_CMD_GET_CONFIG, config_cb, &cfg);
+	err = efw_settings_get(&nl, &cfg);
 	if (err)
 		ret = efw_nl_fail(&nl, err, "cannot read the settings");
 	else
-		efw_settings_print(&cfg, json);
+		efw_settings_print(stdout, &cfg, json);
 	efw_nl_close(&nl);
 	return ret;
 }

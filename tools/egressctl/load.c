@@ -11,22 +11,41 @@
 #include <string.h>
 #include <time.h>
 
+#include "boot.h"
 #include "commands.h"
+#include "conffile.h"
+#include "last_good.h"
 #include "list.h"
+#include "load.h"
 #include "netlink.h"
+#include "settings_nl.h"
 #include "stats.h"
 
 const char cmd_load_help[] =
 	"Replace the ruleset of this network namespace with the entries of the\n"
 	"FILEs, merged in the order given ('-' reads standard input). A\n"
 	"directory stands for the *.list files in it, in byte order of their\n"
-	"names (none is an error). The swap is atomic: packets see the old\n"
-	"ruleset or the new one, never a mix.\n"
+	"names (none is an error), and for its egressfw.conf if it has one.\n"
+	"The swap is atomic: packets see the old ruleset or the new one, never\n"
+	"a mix.\n"
+	"\n"
+	"  --config FILE  also replace the settings with FILE's (egressfw.conf(5);\n"
+	"                 a setting FILE does not name goes back to its default),\n"
+	"                 in the same swap as the rules\n"
+	"  --boot         what the systemd unit runs: if the files do not load\n"
+	"                 and no ruleset is in force, load the last-known-good\n"
+	"                 copy, or, without one, deny every guarded connection\n"
+	"                 (boot-fallback in egressfw.conf(5)); exit 1 all the same\n"
 	"\n"
 	"The files are checked first, as by `egressctl check`: with any error\n"
-	"nothing is sent to the kernel, the rules already loaded stay, and the\n"
-	"exit status is 1. If the kernel refuses the rules (or the load is\n"
-	"interrupted), the transaction is aborted and, again, nothing changes.\n"
+	"nothing is sent to the kernel, the rules and settings in force stay,\n"
+	"and the exit status is 1. If the kernel refuses the rules or a setting\n"
+	"(or the load is interrupted), the transaction is aborted and, again,\n"
+	"nothing changes.\n"
+	"\n"
+	"Each successful load in the host's network namespace keeps a copy of\n"
+	"its rules and settings in /var/lib/egressfw (if that directory exists):\n"
+	"the last-known-good copy --boot falls back to.\n"
 	"\n"
 	"If another load is in progress in the namespace, load retries for a\n"
 	"few seconds before giving up. An empty list is loaded as such: it\n"
@@ -35,7 +54,8 @@ const char cmd_load_help[] =
 	"\n"
 	"Example:\n"
 	"  egressctl load lists/sophos.list lists/cisco-esa.list\n"
-	"  egressctl load /etc/egressfw\n";
+	"  egressctl load /etc/egressfw\n"
+	"  egressctl load --config gw.conf lists/sophos.list\n";
 
 /*
  * Rules are packed into ADD messages of this size: big enough that a
@@ -248,6 +268,29 @@ static int txn_msg(struct efw_nl *nl, uint8_t cmd, uint32_t txn, int64_t count)
 	return efw_nl_request(nl, nlh, NULL, NULL);
 }
 
+/* COMMIT, with the settings to swap in with the rules, and their origin. */
+static int commit(struct efw_nl *nl, uint32_t txn, uint32_t count,
+		  const struct efw_settings *settings, uint8_t origin,
+		  char *why, size_t why_size)
+{
+	char buf[EFW_NL_TX_SIZE] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = efw_nl_msg(nl, buf, EGRESSFW_CMD_RULESET_COMMIT, 0);
+	int err;
+
+	mnl_attr_put_u32(nlh, EGRESSFW_A_TXN_ID, txn);
+	mnl_attr_put_u32(nlh, EGRESSFW_A_RULE_COUNT, count);
+	/* Only when it says something: a module before it refuses the attribute. */
+	if (origin != EGRESSFW_ORIGIN_LISTS)
+		mnl_attr_put_u8(nlh, EGRESSFW_A_ORIGIN, origin);
+	if (settings)
+		efw_settings_put(nlh, settings);
+	err = efw_nl_request(nl, nlh, NULL, NULL);
+	/* A refused setting: name it and its range, as `set` does. */
+	if (err && settings && !efw_settings_refusal(nlh, nl->ext_offs, why, why_size))
+		why[0] = '\0';
+	return err;
+}
+
 /*
  * Best effort: the module has often dropped the transaction already (a
  * refused ADD, any COMMIT), and closing the socket would drop it too.
@@ -270,26 +313,136 @@ static void print_loaded(const struct efw_list *list, const struct efw_stats *st
 		printf("\n");
 }
 
-static int parse_lists(int argc, char **argv, struct efw_list *list)
+int efw_load_commit(struct efw_nl *nl, const struct efw_list *list,
+		    const struct efw_settings *settings, uint8_t origin)
+{
+	struct add_msg *m = malloc(sizeof(*m));
+	char *buf = malloc(ADD_MSG_SIZE), why[128] = "";
+	uint32_t txn;
+	int ret, err;
+
+	if (!buf || !m) {
+		fprintf(stderr, "egressctl: out of memory\n");
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	/*
+	 * A module older than this egressctl (upgraded, not yet reloaded)
+	 * cannot take settings or an origin with the rules: say so rather
+	 * than have it refuse the commit with an unknown attribute.
+	 */
+	if ((settings || origin != EGRESSFW_ORIGIN_LISTS) && nl->maxattr &&
+	    nl->maxattr < EGRESSFW_A_ORIGIN) {
+		fprintf(stderr, "egressctl: the loaded egressfw module is older than this egressctl and cannot load settings with the rules; nothing loaded (reload the module, or reboot)\n");
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	err = begin(nl, &txn);
+	if (err == -EBUSY) {
+		fprintf(stderr, "egressctl: %s (still after %d tries); nothing loaded, try again\n",
+			nl->ext_msg[0] ? nl->ext_msg : "another load is in progress in this namespace",
+			BEGIN_TRIES);
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	if (err) {
+		ret = efw_nl_fail(nl, err, "cannot start a ruleset transaction");
+		goto out;
+	}
+	err = send_rules(nl, list, txn, buf, m);
+	if (err) {
+		ret = add_failed(nl, list, m, err);
+		abort_txn(nl, txn);
+		goto out;
+	}
+	err = commit(nl, txn, list->n_rules, settings, origin, why, sizeof(why));
+	if (err) {
+		if (why[0])
+			snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s", why);
+		ret = efw_nl_fail(nl, err, settings ?
+				  "the module refused to commit the ruleset and settings; nothing changed" :
+				  "the module refused to commit the ruleset; nothing changed");
+		abort_txn(nl, txn);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(m);
+	free(buf);
+	return ret;
+}
+
+/* What load was asked to do, parsed from its arguments. */
+struct load_args {
+	const char *config;	/* --config FILE, or a directory's egressfw.conf */
+	char *config_owned;
+	bool boot;		/* --boot: fall back rather than fail open */
+	int first, last;	/* the list arguments: argv[first..last] */
+};
+
+static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	int i;
 
-	for (i = 1; i < argc; i++) {
-		if (argv[i][0] == '-' && argv[i][1]) {
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(argv[i], "--boot")) {
+			a->boot = true;
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+			a->config = argv[++i];
+		} else {
 			fprintf(stderr, "egressctl load: unknown option '%s' (a file named so: ./%s)\n",
 				argv[i], argv[i]);
 			return EXIT_USAGE;
 		}
 	}
-	if (argc < 2) {
-		fprintf(stderr, "usage: egressctl load FILE...\n");
+	a->first = i;
+	a->last = argc - 1;
+	if (a->first > a->last) {
+		fprintf(stderr, "usage: egressctl load [--config FILE] [--boot] FILE...\n");
 		return EXIT_USAGE;
 	}
-	for (i = 1; i < argc; i++)
+	/* A directory of lists may hold the configuration file too. */
+	for (i = a->first; i <= a->last; i++) {
+		char *in_dir = efw_conf_in_dir(argv[i]);
+
+		if (!in_dir)
+			continue;
+		if (a->config) {
+			fprintf(stderr, "egressctl load: two configuration files: %s and %s\n",
+				a->config, in_dir);
+			free(in_dir);
+			return EXIT_USAGE;
+		}
+		a->config = a->config_owned = in_dir;
+	}
+	return 0;
+}
+
+/*
+ * Parse the lists and the configuration file; 0 if every one is valid.
+ * *@conf_ok: the configuration file (if any) is.
+ */
+static int parse_input(char **argv, const struct load_args *a,
+		       struct efw_list *list, struct efw_conf *conf,
+		       bool *conf_ok)
+{
+	unsigned int conf_errors = 0;
+	int i;
+
+	if (a->config)
+		conf_errors = efw_conf_parse_file(conf, a->config, stderr);
+	*conf_ok = !conf_errors;
+	for (i = a->first; i <= a->last; i++)
 		efw_list_parse_path(list, argv[i]);
-	if (list->errors) {
+	if (list->errors + conf_errors) {
 		fprintf(stderr, "egressctl: %u error%s: nothing loaded, the rules in the kernel stay\n",
-			list->errors, list->errors == 1 ? "" : "s");
+			list->errors + conf_errors,
+			list->errors + conf_errors == 1 ? "" : "s");
 		return EXIT_DENIED;
 	}
 	if (list->n_rules > EGRESSFW_MAX_RULES) {
@@ -304,61 +457,45 @@ static int parse_lists(int argc, char **argv, struct efw_list *list)
 
 int cmd_load(int argc, char **argv)
 {
-	struct add_msg *m = NULL;
+	struct efw_conf *conf = calloc(1, sizeof(*conf));
+	struct load_args a;
 	struct efw_list list;
 	struct efw_stats st;
 	struct efw_nl nl;
-	uint32_t txn;
-	char *buf = NULL;
-	int ret, err;
+	bool conf_ok;
+	int ret;
 
 	efw_list_init(&list, stderr);
-	ret = parse_lists(argc, argv, &list);
-	if (ret)
-		goto out_list;
-	ret = efw_nl_open(&nl);
-	if (ret)
-		goto out_list;
-	buf = malloc(ADD_MSG_SIZE);
-	m = malloc(sizeof(*m));
-	if (!buf || !m) {
+	if (!conf) {
 		fprintf(stderr, "egressctl: out of memory\n");
 		ret = EXIT_SYSTEM;
-		goto out;
+		goto out_list;
 	}
-
-	err = begin(&nl, &txn);
-	if (err == -EBUSY) {
-		fprintf(stderr, "egressctl: %s (still after %d tries); nothing loaded, try again\n",
-			nl.ext_msg[0] ? nl.ext_msg : "another load is in progress in this namespace",
-			BEGIN_TRIES);
+	ret = parse_args(argc, argv, &a);
+	if (ret)
+		goto out_list;
+	ret = parse_input(argv, &a, &list, conf, &conf_ok);
+	if (ret && !a.boot)
+		goto out_args;
+	if (efw_nl_open(&nl)) {
 		ret = EXIT_SYSTEM;
-		goto out;
+		goto out_args;
 	}
-	if (err) {
-		ret = efw_nl_fail(&nl, err, "cannot start a ruleset transaction");
-		goto out;
+	if (!ret)
+		ret = efw_load_commit(&nl, &list, a.config ? &conf->settings : NULL,
+				      EGRESSFW_ORIGIN_LISTS);
+	if (ret && a.boot) {
+		ret = efw_boot_fallback(&nl, a.config && conf_ok ? conf : NULL);
+	} else if (!ret) {
+		/* Loaded; only the generation is missing if this fails. */
+		print_loaded(&list, efw_stats_get(&nl, &st) ? NULL : &st);
+		efw_last_good_save(&nl, &list, a.config ? conf : NULL);
 	}
-	err = send_rules(&nl, &list, txn, buf, m);
-	if (err) {
-		ret = add_failed(&nl, &list, m, err);
-		abort_txn(&nl, txn);
-		goto out;
-	}
-	err = txn_msg(&nl, EGRESSFW_CMD_RULESET_COMMIT, txn, list.n_rules);
-	if (err) {
-		ret = efw_nl_fail(&nl, err, "the module refused to commit the ruleset; nothing changed");
-		abort_txn(&nl, txn);
-		goto out;
-	}
-	/* Loaded; only the generation is missing if this fails. */
-	print_loaded(&list, efw_stats_get(&nl, &st) ? NULL : &st);
-	ret = 0;
-out:
-	free(m);
-	free(buf);
 	efw_nl_close(&nl);
+out_args:
+	free(a.config_owned);
 out_list:
+	free(conf);
 	efw_list_free(&list);
 	return ret;
 }

@@ -181,6 +181,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	static const enum mnl_attr_data_type policy[CTRL_ATTR_MCAST_GROUPS + 1] = {
 		[CTRL_ATTR_FAMILY_ID] = MNL_TYPE_U16,
 		[CTRL_ATTR_VERSION] = MNL_TYPE_U32,
+		[CTRL_ATTR_MAXATTR] = MNL_TYPE_U32,
 		[CTRL_ATTR_MCAST_GROUPS] = MNL_TYPE_NESTED,
 	};
 	const struct nlattr *tb[CTRL_ATTR_MCAST_GROUPS + 1] = { NULL };
@@ -192,6 +193,8 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
 	if (tb[CTRL_ATTR_VERSION])
 		nl->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
+	if (tb[CTRL_ATTR_MAXATTR])
+		nl->maxattr = mnl_attr_get_u32(tb[CTRL_ATTR_MAXATTR]);
 	if (tb[CTRL_ATTR_MCAST_GROUPS])
 		find_events_group(tb[CTRL_ATTR_MCAST_GROUPS], nl);
 	return 0;

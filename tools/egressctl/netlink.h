@@ -30,6 +30,7 @@ struct efw_nl {
 	struct mnl_socket *sock;
 	uint16_t family;	/* generic netlink id of "egressfw" */
 	uint32_t version;	/* the family version the module registered */
+	uint32_t maxattr;	/* the highest EGRESSFW_A_* the module knows */
 	uint32_t events_group;	/* multicast group id of "events", 0 if none */
 	uint32_t portid;
 	uint32_t seq;

@@ -46,6 +46,19 @@ const char cmd_set_help[] =
 	"                         most 16; \"any\", the default, lifts the limit),\n"
 	"                         so clients cannot feed answers from a server of\n"
 	"                         their choosing\n"
+	"  egress-interfaces NAME,...\n"
+	"                         the interfaces that lead out (a gateway's WAN\n"
+	"                         side, at most 8; \"ppp*\" covers ppp0, ppp1, ...):\n"
+	"                         only connections leaving by one are judged, DNS\n"
+	"                         answers count only coming in by one (\"any\", the\n"
+	"                         default: every interface)\n"
+	"  local judge|pass       the host's own connections: judged (default) or\n"
+	"                         not\n"
+	"\n"
+	"Settings last until the next `egressctl load` of a configuration file\n"
+	"(egressfw.conf(5)), which sets every key it does not name back to its\n"
+	"default; to keep one across reboots, write it in\n"
+	"/etc/egressfw/egressfw.conf.\n"
 	"\n"
 	"A malformed value is a usage error (exit 2) before anything is sent;\n"
 	"so is a value the module refuses (its reason is printed).\n"
@@ -53,7 +66,8 @@ const char cmd_set_help[] =
 	"Examples:\n"
 	"  egressctl set mode audit\n"
 	"  egressctl set tls-ports 443,8443 hello-timeout 2000\n"
-	"  egressctl set strict on dns-servers 10.0.0.53\n";
+	"  egressctl set strict on dns-servers 10.0.0.53\n"
+	"  egressctl set egress-interfaces eth0,ppp* local pass\n";
 
 int cmd_set(int argc, char **argv)
 {

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "json.h"
 #include "netlink.h"
 #include "settings_nl.h"
 
@@ -51,6 +52,8 @@ static int parse_ports(struct efw_settings *st, const char *s, char *err,
 	unsigned int i;
 
 	st->n_tls_ports = 0;
+	if (!strcmp(s, "none"))
+		return 0;	/* no SNI is read anywhere */
 	for (;;) {
 		size_t len = strcspn(p, ",");
 
@@ -113,6 +116,77 @@ static int parse_servers(struct efw_settings *st, const char *s, char *err,
 	}
 }
 
+/*
+ * "eth0,ppp*" or "any" (every interface is egress). Names as the kernel
+ * allows them (no '/', ':' or white space, under 16 bytes), with an
+ * optional '*' at the end for every interface whose name starts so.
+ */
+static int parse_ifaces(struct efw_settings *st, const char *s, char *err,
+			size_t errsize)
+{
+	const char *p = s;
+	size_t i;
+
+	st->n_ifaces = 0;
+	if (!strcmp(s, "any"))
+		return 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		struct egressfw_iface *f = &st->ifaces[st->n_ifaces];
+		bool ok = len && len < sizeof(f->name) &&
+			  !(len == 1 && p[0] == '.') &&
+			  !(len == 2 && p[0] == '.' && p[1] == '.');
+
+		for (i = 0; ok && i < len; i++)
+			ok = p[i] != '/' && p[i] != ':' && p[i] > ' ' && p[i] != 0x7f &&
+			     (p[i] != '*' || i == len - 1);
+		if (!ok) {
+			snprintf(err, errsize, "invalid egress-interfaces name '%.*s' in '%s' (expected interface names of 1-15 characters, a '*' only at the end, or any)",
+				 (int)len, p, s);
+			return -EINVAL;
+		}
+		if (st->n_ifaces == EGRESSFW_MAX_EGRESS_IFACES) {
+			snprintf(err, errsize, "at most %d egress-interfaces",
+				 EGRESSFW_MAX_EGRESS_IFACES);
+			return -EINVAL;
+		}
+		memset(f, 0, sizeof(*f));
+		memcpy(f->name, p, len);
+		st->n_ifaces++;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* A LIST setting's value. */
+static int parse_list(struct efw_settings *st, const struct efw_setting *s,
+		      const char *value, char *err, size_t errsize)
+{
+	switch (s->attr) {
+	case EGRESSFW_CFG_A_TLS_PORTS:
+		return parse_ports(st, value, err, errsize);
+	case EGRESSFW_CFG_A_DNS_SERVERS:
+		return parse_servers(st, value, err, errsize);
+	default:
+		return parse_ifaces(st, value, err, errsize);
+	}
+}
+
+void efw_settings_defaults(struct efw_settings *st)
+{
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < efw_n_settings; i++) {
+		st->has[efw_settings[i].attr] = true;
+		st->v[efw_settings[i].attr] = efw_settings[i].def;
+	}
+	/* The lists' defaults: TLS on 443, any resolver, every interface. */
+	st->tls_ports[0] = 443;
+	st->n_tls_ports = 1;
+}
+
 int efw_settings_parse(struct efw_settings *st, const char *key,
 		       const char *value, char *err, size_t errsize)
 {
@@ -153,9 +227,7 @@ int efw_settings_parse(struct efw_settings *st, const char *key,
 		st->v[s->attr] = i;
 		break;
 	default:
-		ret = s->attr == EGRESSFW_CFG_A_TLS_PORTS ?
-		      parse_ports(st, value, err, errsize) :
-		      parse_servers(st, value, err, errsize);
+		ret = parse_list(st, s, value, err, errsize);
 		break;
 	}
 	if (!ret)
@@ -180,9 +252,12 @@ void efw_settings_put(struct nlmsghdr *nlh, const struct efw_settings *st)
 		else if (s->attr == EGRESSFW_CFG_A_TLS_PORTS)
 			mnl_attr_put(nlh, s->attr, st->n_tls_ports * sizeof(st->tls_ports[0]),
 				     st->tls_ports);
-		else
+		else if (s->attr == EGRESSFW_CFG_A_DNS_SERVERS)
 			mnl_attr_put(nlh, s->attr, st->n_servers * sizeof(st->servers[0]),
 				     st->servers);
+		else
+			mnl_attr_put(nlh, s->attr, st->n_ifaces * sizeof(st->ifaces[0]),
+				     st->ifaces);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -226,39 +301,67 @@ int efw_settings_read(const struct nlattr *nest, struct efw_settings *st)
 		else if (s->attr == EGRESSFW_CFG_A_TLS_PORTS)
 			ret = read_list(a, st->tls_ports, sizeof(st->tls_ports[0]),
 					EFW_TLS_PORTS_SHOWN, &st->n_tls_ports);
-		else
+		else if (s->attr == EGRESSFW_CFG_A_DNS_SERVERS)
 			ret = read_list(a, st->servers, sizeof(st->servers[0]),
 					EGRESSFW_MAX_DNS_SERVERS, &st->n_servers);
+		else
+			ret = read_list(a, st->ifaces, sizeof(st->ifaces[0]),
+					EGRESSFW_MAX_EGRESS_IFACES, &st->n_ifaces);
 		st->has[s->attr] = true;
 	}
 	return ret;
 }
 
-static void print_list(const struct efw_settings *st, const struct efw_setting *s,
-		       bool json)
+/* Item @i of a LIST setting as text; false past its end. */
+static bool list_item(const struct efw_settings *st, const struct efw_setting *s,
+		      unsigned int i, char *buf, size_t size)
+{
+	switch (s->attr) {
+	case EGRESSFW_CFG_A_TLS_PORTS:
+		if (i >= st->n_tls_ports)
+			return false;
+		snprintf(buf, size, "%u", st->tls_ports[i]);
+		return true;
+	case EGRESSFW_CFG_A_DNS_SERVERS:
+		if (i >= st->n_servers)
+			return false;
+		if (!inet_ntop(st->servers[i].family == 4 ? AF_INET : AF_INET6,
+			       st->servers[i].addr, buf, (socklen_t)size))
+			snprintf(buf, size, "?");
+		return true;
+	default:
+		if (i >= st->n_ifaces)
+			return false;
+		snprintf(buf, size, "%.*s", (int)sizeof(st->ifaces[i].name),
+			 st->ifaces[i].name);
+		return true;
+	}
+}
+
+static void print_list(FILE *out, const struct efw_settings *st,
+		       const struct efw_setting *s, bool json)
 {
 	char text[INET6_ADDRSTRLEN];
-	bool ports = s->attr == EGRESSFW_CFG_A_TLS_PORTS;
-	unsigned int i, n = ports ? st->n_tls_ports : st->n_servers;
+	unsigned int i;
 
 	if (json)
-		printf("\"%s\":[", s->json);
+		fprintf(out, "\"%s\":[", s->json);
 	else
-		printf("%-15s", s->key);
-	for (i = 0; i < n; i++) {
-		if (ports) {
-			printf("%s%u", i ? "," : "", st->tls_ports[i]);
-			continue;
-		}
-		if (!inet_ntop(st->servers[i].family == 4 ? AF_INET : AF_INET6,
-			       st->servers[i].addr, text, sizeof(text)))
-			snprintf(text, sizeof(text), "?");
-		printf(json ? "%s\"%s\"" : "%s%s", i ? "," : "", text);
+		fprintf(out, "%s = ", s->key);
+	for (i = 0; list_item(st, s, i, text, sizeof(text)); i++) {
+		if (i)
+			fputc(',', out);
+		if (json && s->attr == EGRESSFW_CFG_A_TLS_PORTS)
+			fprintf(out, "%s", text);
+		else if (json)
+			efw_json_str(out, text);
+		else
+			fprintf(out, "%s", text);
 	}
 	if (json)
-		putchar(']');
+		fputc(']', out);
 	else
-		printf("%s\n", n ? "" : ports ? "(none)" : "any");
+		fprintf(out, "%s\n", i ? "" : s->attr == EGRESSFW_CFG_A_TLS_PORTS ? "none" : "any");
 }
 
 /* A CHOICE's name; a value this egressctl does not know, by number. */
@@ -271,14 +374,14 @@ static const char *choice_name(const struct efw_setting *s, uint32_t v,
 	return buf;
 }
 
-void efw_settings_print(const struct efw_settings *st, bool json)
+void efw_settings_print(FILE *out, const struct efw_settings *st, bool json)
 {
 	bool first = true;
 	char buf[16];
 	unsigned int i;
 
 	if (json)
-		putchar('{');
+		fputc('{', out);
 	for (i = 0; i < efw_n_settings; i++) {
 		const struct efw_setting *s = &efw_settings[i];
 		uint32_t v = st->v[s->attr];
@@ -286,20 +389,20 @@ void efw_settings_print(const struct efw_settings *st, bool json)
 		if (!st->has[s->attr])
 			continue;
 		if (json && !first)
-			putchar(',');
+			fputc(',', out);
 		first = false;
 		if (s->kind == EFW_SETTING_LIST)
-			print_list(st, s, json);
+			print_list(out, st, s, json);
 		else if (s->kind == EFW_SETTING_U32)
-			printf(json ? "\"%s\":%u" : "%-15s%u\n", json ? s->json : s->key, v);
+			fprintf(out, json ? "\"%s\":%u" : "%s = %u\n", json ? s->json : s->key, v);
 		else if (json && s->json_bool)
-			printf("\"%s\":%s", s->json, v ? "true" : "false");
+			fprintf(out, "\"%s\":%s", s->json, v ? "true" : "false");
 		else
-			printf(json ? "\"%s\":\"%s\"" : "%-15s%s\n", json ? s->json : s->key,
+			fprintf(out, json ? "\"%s\":\"%s\"" : "%s = %s\n", json ? s->json : s->key,
 			       choice_name(s, v, buf, sizeof(buf)));
 	}
 	if (json)
-		printf("}\n");
+		fprintf(out, "}\n");
 }
 
 const char *efw_settings_refusal(const struct nlmsghdr *req, uint32_t offset,

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <libmnl/libmnl.h>
 
 #include "settings.h"
@@ -25,7 +26,12 @@ struct efw_settings {
 	unsigned int n_tls_ports;
 	struct egressfw_addr servers[EGRESSFW_MAX_DNS_SERVERS];
 	unsigned int n_servers;
+	struct egressfw_iface ifaces[EGRESSFW_MAX_EGRESS_IFACES];
+	unsigned int n_ifaces;
 };
+
+/* Every setting at its default, as a namespace starts. */
+void efw_settings_defaults(struct efw_settings *s);
 
 /*
  * KEY VALUE into @s. Returns 0, or writes what is wrong into @err
@@ -40,8 +46,11 @@ void efw_settings_put(struct nlmsghdr *nlh, const struct efw_settings *s);
 /* A GET_CONFIG reply's EGRESSFW_A_CONFIG into @s; 0 or -EPROTO. */
 int efw_settings_read(const struct nlattr *nest, struct efw_settings *s);
 
-/* "KEY VALUE" lines (`egressctl config`), or one JSON object. */
-void efw_settings_print(const struct efw_settings *s, bool json);
+/*
+ * "KEY = VALUE" lines (`egressctl config`, a configuration file), or one
+ * JSON object.
+ */
+void efw_settings_print(FILE *out, const struct efw_settings *s, bool json);
 
 /*
  * Why the module refused @req: the setting at @offset (the extack's bad

@@ -71,8 +71,10 @@
  *	transaction, in list order (the first matching rule decides).
  *	An invalid rule fails the message and aborts the transaction.
  * EGRESSFW_CMD_RULESET_COMMIT (admin)
- *	request: EGRESSFW_A_TXN_ID, EGRESSFW_A_RULE_COUNT. Compiles the rules
- *	and swaps them in. The transaction is over whatever the outcome.
+ *	request: EGRESSFW_A_TXN_ID, EGRESSFW_A_RULE_COUNT, optionally
+ *	EGRESSFW_A_CONFIG (settings, as SET_CONFIG takes them, swapped in
+ *	with the rules: both or neither) and EGRESSFW_A_ORIGIN. Compiles the
+ *	rules and swaps them in. The transaction is over whatever the outcome.
  * EGRESSFW_CMD_RULESET_ABORT (admin)
  *	request: EGRESSFW_A_TXN_ID.
  * EGRESSFW_CMD_GET_RULES (dump)
@@ -126,6 +128,7 @@ enum egressfw_attr {
 	EGRESSFW_A_EVENT,		/* nested: EGRESSFW_EVENT_A_* */
 	EGRESSFW_A_PAD,
 	EGRESSFW_A_CACHE,		/* nested: EGRESSFW_CACHE_A_* */
+	EGRESSFW_A_ORIGIN,		/* u8: enum egressfw_origin of the ruleset committed */
 	__EGRESSFW_A_MAX
 };
 #define EGRESSFW_A_MAX (__EGRESSFW_A_MAX - 1)
@@ -173,6 +176,9 @@ enum egressfw_stats_attr {
 	EGRESSFW_STATS_A_EVENTS_SUPPRESSED,/* u64: deny events not sent (rate limit, no memory) */
 	EGRESSFW_STATS_A_DNS_WRONG_WAY,	/* u64: answers in from the client's side: not learned */
 	EGRESSFW_STATS_A_OVER_BUDGET,	/* u64: hello buffers, learned entries refused by a host-wide budget */
+	EGRESSFW_STATS_A_NOT_EGRESS,	/* u64: guarded connections not judged: not out by an egress interface, or local pass */
+	EGRESSFW_STATS_A_LAST_GOOD,	/* u32: what the ruleset is: enum egressfw_origin */
+	EGRESSFW_STATS_A_DNS_UNMATCHED,	/* u64: UDP answers that repeat no query in flight: not learned */
 	__EGRESSFW_STATS_A_MAX
 };
 #define EGRESSFW_STATS_A_MAX (__EGRESSFW_STATS_A_MAX - 1)
@@ -188,7 +194,20 @@ enum egressfw_deny_reason {
 	EGRESSFW_DENY_QUIC,		/* UDP 443 while the QUIC policy is "deny" */
 	EGRESSFW_DENY_DNS_SERVER,	/* DNS to a server not in dns-servers */
 	EGRESSFW_DENY_ECH,		/* a ClientHello with ECH while the ECH policy is "deny" */
+	EGRESSFW_DENY_OFFLOADED,	/* offloaded to an nft flowtable before its verdict was final */
 	__EGRESSFW_DENY_MAX
+};
+
+/*
+ * Where a ruleset came from, as its loader said (EGRESSFW_A_ORIGIN at
+ * COMMIT; EGRESSFW_STATS_A_LAST_GOOD reports it). A gateway whose
+ * configured lists failed to load at boot runs the last copy that did
+ * load, or, with none, an empty list that denies every guarded flow.
+ */
+enum egressfw_origin {
+	EGRESSFW_ORIGIN_LISTS,		/* the configured lists */
+	EGRESSFW_ORIGIN_LAST_GOOD,	/* the last-known-good copy: the lists failed */
+	EGRESSFW_ORIGIN_DENY_ALL,	/* nothing loadable: deny every guarded flow */
 };
 
 enum egressfw_mode {
@@ -211,6 +230,8 @@ enum egressfw_cfg_attr {
 	EGRESSFW_CFG_A_QUIC,		/* u8: enum egressfw_quic */
 	EGRESSFW_CFG_A_DNS_SERVERS,	/* binary: struct egressfw_addr[], 0..16; empty = any server */
 	EGRESSFW_CFG_A_ECH,		/* u8: enum egressfw_ech */
+	EGRESSFW_CFG_A_EGRESS_IFACES,	/* binary: struct egressfw_iface[], 0..8; empty = every interface */
+	EGRESSFW_CFG_A_LOCAL,		/* u8: enum egressfw_local */
 	__EGRESSFW_CFG_A_MAX
 };
 #define EGRESSFW_CFG_A_MAX (__EGRESSFW_CFG_A_MAX - 1)
@@ -234,6 +255,28 @@ enum egressfw_quic {
 enum egressfw_ech {
 	EGRESSFW_ECH_OUTER,		/* judge by the outer SNI (default): GREASE ECH passes */
 	EGRESSFW_ECH_DENY,		/* deny every hello with ECH, GREASE too (breaks Chrome) */
+};
+
+/*
+ * The host's own connections (LOCAL_OUT). A gateway that is to restrict
+ * its clients but not itself sets "pass".
+ */
+enum egressfw_local {
+	EGRESSFW_LOCAL_JUDGE,		/* judged like a client's (default) */
+	EGRESSFW_LOCAL_PASS,		/* not judged */
+};
+
+/*
+ * Egress: the interfaces that lead out (a gateway's WAN side). With none
+ * set, every interface does (a plain host). With some set, a connection
+ * is judged only when its first packet leaves by one of them (inbound
+ * port-forwards and LAN-to-LAN traffic are not judged), and DNS answers
+ * and servers' acknowledgements count only when they come in by one of
+ * them. A name ending in '*' covers every interface it is the start of.
+ */
+#define EGRESSFW_MAX_EGRESS_IFACES 8
+struct egressfw_iface {
+	char name[16];			/* IFNAMSIZ: NUL-terminated, NUL-padded */
 };
 
 /* An address in EGRESSFW_CFG_A_DNS_SERVERS. */

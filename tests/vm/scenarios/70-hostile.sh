@@ -209,12 +209,14 @@ in_ns "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp
 printf 'central.sophos.com\n*.apu.sophos.com tcp/22\n' >"$efw_tmp/dns.list"
 expect "load a list with *.apu.sophos.com tcp/22" 0 'loaded 2 rules' ctl load "$efw_tmp/dns.list"
 cached() { ctl cache | awk -v n="$1" '$2 == n' | wc -l; }
-in_ns "$NS_CLIENT" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("", 40053))
-s.sendto(b"\x42\x42\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01", (sys.argv[1], 53))
-' "$RESOLVER4"
+not() { ! "$@"; }
+ask() {	# NAME [ID]: the client asks the resolver for NAME, from UDP port 40053
+	in_ns "$NS_CLIENT" python3 "$peers/dns_spoof.py" --id "${2:-0x4242}" --ask "$RESOLVER4" 40053 "$1"
+}
+answer() {	# NAME ADDR [ID]: an answer from the resolver's side, to port 40053
+	in_ns "$NS_RESOLVER" python3 "$peers/dns_spoof.py" --id "${3:-0x4242}" "$CLIENT_IP4" 40053 "$1" "$2"
+}
+ask forged.apu.sophos.com
 gw_mac=$(in_ns "$NS_GW" cat /sys/class/net/g0/address)
 wrong0=$(fw_stat dns_wrong_way)
 in_ns "$NS_CLIENT" python3 "$peers/dns_spoof.py" "$CLIENT_IP4" 40053 forged.apu.sophos.com \
@@ -222,9 +224,31 @@ in_ns "$NS_CLIENT" python3 "$peers/dns_spoof.py" "$CLIENT_IP4" 40053 forged.apu.
 sleep 0.5
 check "a client's forged answer on its own query: not learned" [ "$(cached forged.apu.sophos.com)" -eq 0 ]
 check "... counted as dns_wrong_way" [ "$(fw_stat dns_wrong_way)" -gt "$wrong0" ]
-in_ns "$NS_RESOLVER" python3 "$peers/dns_spoof.py" "$CLIENT_IP4" 40053 genuine.apu.sophos.com 10.0.2.8
+ask genuine.apu.sophos.com
+answer genuine.apu.sophos.com 10.0.2.8
 sleep 0.5
 check "the same answer from the resolver's side: learned" [ "$(cached genuine.apu.sophos.com)" -eq 1 ]
+
+# Finding 6, off the path: a sender on the resolver's side that found the
+# client's port must also repeat the query's transaction id and question,
+# and a query is answered once.
+unmatched0=$(fw_stat dns_unmatched)
+ask wrongid.apu.sophos.com 0x4242
+answer wrongid.apu.sophos.com 10.0.2.8 0x1313
+sleep 0.5
+check "an answer with another transaction id: not learned" [ "$(cached wrongid.apu.sophos.com)" -eq 0 ]
+check "... counted as dns_unmatched" [ "$(fw_stat dns_unmatched)" -gt "$unmatched0" ]
+ask asked.apu.sophos.com
+answer other.apu.sophos.com 10.0.2.8
+sleep 0.5
+check "an answer to another question, with the query's id: not learned" [ "$(cached other.apu.sophos.com)" -eq 0 ]
+answer asked.apu.sophos.com 10.0.2.5
+answer asked.apu.sophos.com 10.0.2.4
+sleep 0.5
+check "the answer to the query: learned" \
+	[ "$(ctl cache | awk '$2 == "asked.apu.sophos.com" { print $1 }')" = 10.0.2.5 ]
+check "a second answer to the same query: not learned" \
+	not grep -q '^10.0.2.4 ' <<<"$(ctl cache)"
 
 # Finding 5: over TCP, an answer's TXT record holds another answer, framed,
 # and the resolver's segment boundary falls where it starts. Read from the
@@ -255,8 +279,9 @@ if [ -w $params/hello_budget_kib ]; then
 	attack 443 sendfile:0:PA:"$good"
 	check "... and within it again, it passes" [ "$(field rst)" = False ]
 	over0=$(fw_stat over_budget)
+	ask budget.apu.sophos.com
 	echo 0 >$params/dns_budget_kib
-	in_ns "$NS_RESOLVER" python3 "$peers/dns_spoof.py" "$CLIENT_IP4" 40053 budget.apu.sophos.com 10.0.2.6
+	answer budget.apu.sophos.com 10.0.2.6
 	sleep 0.5
 	echo "$dns_budget" >$params/dns_budget_kib
 	check "learned entries over the host-wide budget: not learned" \

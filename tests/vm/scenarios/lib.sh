@@ -224,15 +224,18 @@ resolv_conf() {
 }
 
 # start_sshd: a real sshd on port 22 of NS_SERVER (every address) that
-# lets root in with the key $efw_tmp/client_key. Does not wait.
+# lets root in with the key $efw_tmp/client_key. Does not wait. Each
+# namespace's sshd has a configuration file of its own: one rewritten
+# while another sshd starts could be read half written.
 start_sshd() {
+	local conf=$efw_tmp/sshd-$NS_SERVER.conf
 	[ -f "$efw_tmp/host_key" ] ||
 	{ ssh-keygen -q -t ed25519 -N '' -f "$efw_tmp/host_key" &&
 	  ssh-keygen -q -t ed25519 -N '' -f "$efw_tmp/client_key"; } ||
 		bail "ssh-keygen failed"
 	cp "$efw_tmp/client_key.pub" "$efw_tmp/authorized_keys"
 	mkdir -p /run/sshd
-	cat >"$efw_tmp/sshd_config" <<EOC
+	cat >"$conf" <<EOC
 Port 22
 ListenAddress 0.0.0.0
 ListenAddress ::
@@ -246,7 +249,7 @@ StrictModes no
 PidFile none
 UseDNS no
 EOC
-	bg_in "$NS_SERVER" sshd /usr/sbin/sshd -D -e -f "$efw_tmp/sshd_config"
+	bg_in "$NS_SERVER" "sshd-$NS_SERVER" /usr/sbin/sshd -D -e -f "$conf"
 }
 
 # ssh_to HOST [COMMAND]: a full ssh login from NS_CLIENT (by name: the
