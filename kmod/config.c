@@ -156,13 +156,19 @@ static int set_egress_ifaces(struct efw_config *cfg, const struct nlattr *a,
 	return 0;
 }
 
-struct efw_config *efw_config_prepare(struct efw_net *en, struct nlattr **tb,
+struct efw_config *efw_config_prepare(struct efw_net *en,
+				      const struct nlattr *nest,
 				      struct netlink_ext_ack *extack)
 {
+	struct nlattr *tb[EGRESSFW_CFG_A_MAX + 1];
 	struct efw_config *cfg, *old;
 	unsigned int i;
-	int ret = 0;
+	int ret;
 
+	ret = nla_parse_nested(tb, EGRESSFW_CFG_A_MAX, nest, efw_config_policy,
+			       extack);
+	if (ret)
+		return ERR_PTR(ret);
 	old = rcu_dereference_protected(en->cfg, lockdep_is_held(&en->lock));
 	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
@@ -205,17 +211,6 @@ void efw_config_publish(struct efw_net *en, struct efw_config *cfg)
 
 	old = rcu_replace_pointer(en->cfg, cfg, lockdep_is_held(&en->lock));
 	kfree_rcu(old, rcu);
-}
-
-int efw_config_set(struct efw_net *en, struct nlattr **tb,
-		   struct netlink_ext_ack *extack)
-{
-	struct efw_config *cfg = efw_config_prepare(en, tb, extack);
-
-	if (IS_ERR(cfg))
-		return PTR_ERR(cfg);
-	efw_config_publish(en, cfg);
-	return 0;
 }
 
 static int put_list(struct sk_buff *msg, const struct efw_config *cfg,

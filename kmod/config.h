@@ -42,18 +42,14 @@ void efw_config_exit(struct efw_net *en);
 extern const struct nla_policy efw_config_policy[EGRESSFW_CFG_A_MAX + 1];
 
 /*
- * Apply the settings in @tb (a parsed EGRESSFW_A_CONFIG) on top of those
- * in force, all or none. Under en->lock.
+ * The settings of @nest (an EGRESSFW_A_CONFIG, any subset of them) on top
+ * of those in force, checked whole: a new object, or an ERR_PTR if
+ * refused. Then its publication, which frees the old one after a grace
+ * period. SET_CONFIG does both; a COMMIT publishes with its rules. Both
+ * under en->lock.
  */
-int efw_config_set(struct efw_net *en, struct nlattr **tb,
-		   struct netlink_ext_ack *extack);
-
-/*
- * The same in two steps, for a commit that swaps settings and rules
- * together: the new settings, checked whole (an ERR_PTR if refused),
- * then their publication. Both under en->lock.
- */
-struct efw_config *efw_config_prepare(struct efw_net *en, struct nlattr **tb,
+struct efw_config *efw_config_prepare(struct efw_net *en,
+				      const struct nlattr *nest,
 				      struct netlink_ext_ack *extack);
 void efw_config_publish(struct efw_net *en, struct efw_config *cfg);
 

@@ -205,23 +205,6 @@ out:
 	return ret;
 }
 
-/* COMMIT's settings, if it carries any: NULL, or an ERR_PTR if refused. */
-static struct efw_config *commit_config(struct efw_net *en,
-					struct genl_info *info)
-{
-	struct nlattr *tb[EGRESSFW_CFG_A_MAX + 1];
-	int ret;
-
-	if (!info->attrs[EGRESSFW_A_CONFIG])
-		return NULL;
-	ret = nla_parse_nested(tb, EGRESSFW_CFG_A_MAX,
-			       info->attrs[EGRESSFW_A_CONFIG], efw_config_policy,
-			       info->extack);
-	if (ret)
-		return ERR_PTR(ret);
-	return efw_config_prepare(en, tb, info->extack);
-}
-
 static int cmd_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct efw_net *en = efw_net(genl_info_net(info));
@@ -242,7 +225,9 @@ static int cmd_commit(struct sk_buff *skb, struct genl_info *info)
 		goto drop;
 	}
 	/* Settings first: refused ones leave the rules in force untouched. */
-	cfg = commit_config(en, info);
+	cfg = info->attrs[EGRESSFW_A_CONFIG] ?
+	      efw_config_prepare(en, info->attrs[EGRESSFW_A_CONFIG],
+				 info->extack) : NULL;
 	if (IS_ERR(cfg)) {
 		ret = PTR_ERR(cfg);
 		goto drop;
@@ -369,22 +354,19 @@ static int cmd_get_config(struct sk_buff *skb, struct genl_info *info)
 static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct efw_net *en = efw_net(genl_info_net(info));
-	struct nlattr *tb[EGRESSFW_CFG_A_MAX + 1];
-	int ret;
+	struct efw_config *cfg;
 
 	if (!info->attrs[EGRESSFW_A_CONFIG]) {
 		NL_SET_ERR_MSG(info->extack, "missing config");
 		return -EINVAL;
 	}
-	ret = nla_parse_nested(tb, EGRESSFW_CFG_A_MAX,
-			       info->attrs[EGRESSFW_A_CONFIG], efw_config_policy,
-			       info->extack);
-	if (ret)
-		return ret;
 	mutex_lock(&en->lock);
-	ret = efw_config_set(en, tb, info->extack);
+	cfg = efw_config_prepare(en, info->attrs[EGRESSFW_A_CONFIG],
+				 info->extack);
+	if (!IS_ERR(cfg))
+		efw_config_publish(en, cfg);
 	mutex_unlock(&en->lock);
-	return ret;
+	return PTR_ERR_OR_ZERO(cfg);
 }
 
 static int put_rule(struct sk_buff *msg, const struct efw_ruleset *rs, u32 i)

@@ -257,17 +257,6 @@ static int begin(struct efw_nl *nl, uint32_t *txn)
 	return err;
 }
 
-static int txn_msg(struct efw_nl *nl, uint8_t cmd, uint32_t txn, int64_t count)
-{
-	char buf[EFW_NL_TX_SIZE] __attribute__((aligned(8)));
-	struct nlmsghdr *nlh = efw_nl_msg(nl, buf, cmd, 0);
-
-	mnl_attr_put_u32(nlh, EGRESSFW_A_TXN_ID, txn);
-	if (count >= 0)
-		mnl_attr_put_u32(nlh, EGRESSFW_A_RULE_COUNT, (uint32_t)count);
-	return efw_nl_request(nl, nlh, NULL, NULL);
-}
-
 /* COMMIT, with the settings to swap in with the rules, and their origin. */
 static int commit(struct efw_nl *nl, uint32_t txn, uint32_t count,
 		  const struct efw_settings *settings, uint8_t origin,
@@ -297,7 +286,11 @@ static int commit(struct efw_nl *nl, uint32_t txn, uint32_t count,
  */
 static void abort_txn(struct efw_nl *nl, uint32_t txn)
 {
-	txn_msg(nl, EGRESSFW_CMD_RULESET_ABORT, txn, -1);
+	char buf[EFW_NL_TX_SIZE] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = efw_nl_msg(nl, buf, EGRESSFW_CMD_RULESET_ABORT, 0);
+
+	mnl_attr_put_u32(nlh, EGRESSFW_A_TXN_ID, txn);
+	efw_nl_request(nl, nlh, NULL, NULL);
 }
 
 static void print_loaded(const struct efw_list *list, const struct efw_stats *st)
