@@ -26,21 +26,27 @@ CFLAGS += -std=gnu11 $(WARNINGS)
 CPPFLAGS += -DEGRESSFW_VERSION=\"$(VERSION)\"
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-TOOL_SRCS := $(filter-out %/main.c,$(wildcard tools/egressctl/*.c))
+# egressctl nft-sync (nftset.c, nft_memo.c, nft_write.c) writes nftables
+# sets through libnftnl, in nft_write.c: only egressctl links these files
+# and libnftnl, not the unit tests and fuzzers.
+NFT_SRCS := $(addprefix tools/egressctl/,nftset.c nft_memo.c nft_write.c)
+TOOL_SRCS := $(filter-out %/main.c $(NFT_SRCS),$(wildcard tools/egressctl/*.c))
 TOOL_HDRS := $(wildcard tools/egressctl/*.h)
 # egressctl talks to the module over libmnl; the unit tests and fuzzers
 # link the same tool sources, so they get it too.
 MNL_CFLAGS := $(shell pkg-config --cflags libmnl)
 MNL_LIBS := $(shell pkg-config --libs libmnl)
+NFTNL_CFLAGS := $(shell pkg-config --cflags libnftnl)
+NFTNL_LIBS := $(shell pkg-config --libs libnftnl)
 
 .PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm clean deps vm-deps vm-check \
 	install dkms-install deb
 all: tool
 
 tool: $(BUILD)/egressctl
-$(BUILD)/egressctl: tools/egressctl/main.c $(TOOL_SRCS) $(SHARED_SRCS) $(TOOL_HDRS) $(SHARED_HDRS)
+$(BUILD)/egressctl: tools/egressctl/main.c $(TOOL_SRCS) $(NFT_SRCS) $(SHARED_SRCS) $(TOOL_HDRS) $(SHARED_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itools/egressctl $(MNL_CFLAGS) $(CFLAGS) -o $@ tools/egressctl/main.c $(TOOL_SRCS) $(SHARED_SRCS) $(LDFLAGS) $(MNL_LIBS)
+	$(CC) $(CPPFLAGS) -Itools/egressctl $(MNL_CFLAGS) $(NFTNL_CFLAGS) $(CFLAGS) -o $@ tools/egressctl/main.c $(TOOL_SRCS) $(NFT_SRCS) $(SHARED_SRCS) $(LDFLAGS) $(NFTNL_LIBS) $(MNL_LIBS)
 
 # The kselftest harness is a build-time dependency taken from Debian's
 # linux-source-6.1 package, never committed (see README).
@@ -164,10 +170,18 @@ install: $(BUILD)/egressctl
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		packaging/egressfw.service.in >$(DESTDIR)$(UNITDIR)/egressfw.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/egressfw.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' \
+		packaging/egressfw-nft-sync.service.in >$(DESTDIR)$(UNITDIR)/egressfw-nft-sync.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/egressfw-nft-sync.service
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/egressfw
 	test -e $(DESTDIR)$(SYSCONFDIR)/egressfw/egressfw.conf || \
 		install -m 0644 packaging/egressfw.conf $(DESTDIR)$(SYSCONFDIR)/egressfw/egressfw.conf
 	install -d -m 0755 $(DESTDIR)$(LOCALSTATEDIR)/lib/egressfw
+	install -m 0644 packaging/connlabel.conf $(DESTDIR)$(DATADIR)/egressfw/connlabel.conf
+	install -m 0755 packaging/egressfw-connlabel $(DESTDIR)$(DATADIR)/egressfw/egressfw-connlabel
+	@# nft's label names: the host's file is edited, and only on the host
+	@# (a package does it in its postinst).
+	test -n "$(DESTDIR)" || packaging/egressfw-connlabel add $(SYSCONFDIR)/connlabel.conf
 
 # The module's sources where dkms looks for them, with a dkms.conf and a
 # VERSION file that carry this tree's version: the DKMS build has no .git.

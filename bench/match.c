@@ -17,8 +17,34 @@
  *
  * Per size it prints build time, matcher bytes per rule, median and p99
  * ns/lookup (per-batch averages of BATCH lookups, clock overhead
- * subtracted), the naive scan's median, and their ratio; then one
- * machine-readable line "bench match size=... " per size.
+ * subtracted), the naive scan's median, and their ratio.
+ *
+ * Then, per size, the memory floor the lookups are up against, measured in
+ * the same run: the latency of one random read over a buffer as big as the
+ * matcher's table (efw_matcher_memory(): every byte the build keeps), and
+ * the lookup median divided by it, "lookup/chase" in reads. The read is a
+ * pointer chase: the buffer cut into CHASE_SLOT-byte (cache-line) slots,
+ * each holding the address of the next along one random cycle through all
+ * of them (Sattolo's algorithm), so every load depends on the one before
+ * and goes to a line no prefetcher can guess; CHASE_READS of them are
+ * timed and divided, median of CHASE_ROUNDS rounds. A lookup that needs k
+ * dependent cache misses cannot take less than k reads, so the ratio is
+ * how far the matcher is from what this machine's memory allows: near 1,
+ * there is little left to win; well above, the time goes to compute or to
+ * more dependent misses than needed. It can be below 1: the matcher
+ * prefetches all of a name's probes before reading any (their misses
+ * overlap), a batch's lookups are independent so the CPU overlaps them
+ * too, and hot parts of the table stay cached. The buffer is at least
+ * CHASE_MIN (64 KiB) even for a smaller table: above the L1d of current
+ * cores (32-48 KiB), so the unit is a real cache miss rather than a
+ * few-cycle L1 hit, and 1024 slots keep the cycle long and random. It gets
+ * huge pages when the matcher's table does (from 16 MiB, the threshold of
+ * efw_match_alloc_table()), so both pay the same TLB misses. Near the
+ * size of the last-level cache the floor jumps from a cache hit to a DRAM
+ * read, and which side a buffer lands on can change from run to run (page
+ * placement, neighbours): read a ratio against the chase of its own run.
+ *
+ * Last, one machine-readable line "bench match size=... " per size.
  *
  * usage: match [--sizes 1000,100000,1000000] [--seed N] [--quick]
  */
@@ -33,6 +59,11 @@
 #define BATCH 16
 #define POOL 200000		/* distinct queries per size */
 #define VOCAB 40000		/* words for rules; as many more for misses */
+#define CHASE_SLOT 64		/* a cache line: one slot, one miss */
+#define CHASE_MIN (64 << 10)	/* smallest chase buffer (see above) */
+#define CHASE_HUGE (8 * EFW_HUGE_PAGE)	/* as efw_match_alloc_table() */
+#define CHASE_READS (1U << 20)	/* dependent reads per round */
+#define CHASE_ROUNDS 7
 
 static u64 rng = 0x9e3779b97f4a7c15ULL;
 
@@ -293,9 +324,87 @@ struct result {
 	double build_ms, bytes_per_rule, med, p99, naive_med, naive_p99;
 	u32 naive_queries;
 	double hit_rate;
+	size_t table_bytes, chase_bytes;
+	double chase_ns;
 };
 
 static volatile s32 sink;
+static void *volatile chase_sink;
+
+/*
+ * The chase has its own generator, so that a --seed still gives the same
+ * rules and queries as before it existed.
+ */
+static u64 chase_rng = 0xd1b54a32d192ed03ULL;
+
+static size_t chase_rnd(size_t n)
+{
+	chase_rng ^= chase_rng >> 12;
+	chase_rng ^= chase_rng << 25;
+	chase_rng ^= chase_rng >> 27;
+	return (size_t)((chase_rng * 0x2545f4914f6cdd1dULL) % n);
+}
+
+/*
+ * Nanoseconds per read of a pointer chase over at least @bytes (the buffer
+ * used goes to *@used): median of CHASE_ROUNDS rounds of @reads dependent
+ * loads, after one untimed round.
+ */
+static double chase(size_t bytes, u32 reads, size_t *used)
+{
+	size_t n, i;
+	char *buf;
+	double s[CHASE_ROUNDS];
+
+	if (bytes < CHASE_MIN)
+		bytes = CHASE_MIN;
+	if (bytes >= CHASE_HUGE) {
+		bytes = (bytes + EFW_HUGE_PAGE - 1) & ~(EFW_HUGE_PAGE - 1);
+		buf = efw_alloc_huge(bytes);
+	} else {
+		bytes = (bytes + CHASE_SLOT - 1) & ~(size_t)(CHASE_SLOT - 1);
+		buf = aligned_alloc(CHASE_SLOT, bytes);
+	}
+	if (!buf) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+	*used = bytes;
+	n = bytes / CHASE_SLOT;
+
+	/*
+	 * Sattolo's algorithm, in place: start from every slot pointing to
+	 * itself and swap slot i's pointer with that of a random j < i
+	 * (never j == i). The result is one cycle through all n slots, so
+	 * the chase visits the whole buffer, in an order with no stride.
+	 */
+	for (i = 0; i < n; i++)
+		*(void **)(buf + i * CHASE_SLOT) = buf + i * CHASE_SLOT;
+	for (i = n - 1; i > 0; i--) {
+		void **a = (void **)(buf + i * CHASE_SLOT);
+		void **b = (void **)(buf + chase_rnd(i) * CHASE_SLOT);
+		void *t = *a;
+
+		*a = *b;
+		*b = t;
+	}
+
+	for (int r = -1; r < CHASE_ROUNDS; r++) {
+		void *p = buf;
+		double t = now_ns();
+
+		/* Each load's address is the previous load's value. */
+		for (u32 k = 0; k < reads; k++)
+			p = *(void **)p;
+		t = now_ns() - t;
+		chase_sink = p;
+		if (r >= 0)
+			s[r] = t / reads;
+	}
+	free(buf);
+	qsort(s, CHASE_ROUNDS, sizeof(s[0]), cmp_double);
+	return s[CHASE_ROUNDS / 2];
+}
 
 static void run(u32 n, struct result *res, bool quick)
 {
@@ -384,6 +493,12 @@ static void run(u32 n, struct result *res, bool quick)
 	for (i = 0; i < POOL; i++)
 		hits += efw_match_name(m, QN(i), QL(i), EFW_PROTO_TCP, 443) >= 0;
 	res->hit_rate = (double)hits / POOL;
+
+	/* The floor: one random read over as many bytes as the table. */
+	res->table_bytes = efw_matcher_memory(m);
+	res->chase_ns = chase(res->table_bytes,
+			      quick ? CHASE_READS / 4 : CHASE_READS,
+			      &res->chase_bytes);
 
 	/* Naive: enough queries for about a second, checked against m. */
 	res->naive_queries = (u32)(2e8 / n);
@@ -478,16 +593,32 @@ int main(int argc, char **argv)
 		       100 * r->hit_rate);
 		fflush(stdout);
 	}
+	printf("\nmemory floor: one random read (pointer chase, %d-byte slots in "
+	       "one random cycle)\nover a buffer the size of the matcher's "
+	       "table, at least %d KiB; lookup/chase = med ns in reads\n\n",
+	       CHASE_SLOT, CHASE_MIN >> 10);
+	printf("%9s %12s %12s %9s %9s %14s\n", "rules", "table bytes",
+	       "chase bytes", "chase ns", "med ns", "lookup/chase");
+	for (i = 0; i < (int)nsizes; i++) {
+		struct result *r = &res[i];
+
+		printf("%9u %12zu %12zu %9.1f %9.1f %8.1f reads\n", r->n,
+		       r->table_bytes, r->chase_bytes, r->chase_ns, r->med,
+		       r->med / r->chase_ns);
+	}
 	printf("\n");
 	for (i = 0; i < (int)nsizes; i++) {
 		struct result *r = &res[i];
 
 		printf("bench match size=%u build_ms=%.1f bytes_per_rule=%.1f "
 		       "median_ns=%.1f p99_ns=%.1f naive_median_ns=%.0f "
-		       "naive_p99_ns=%.0f naive_queries=%u ratio=%.0f\n",
+		       "naive_p99_ns=%.0f naive_queries=%u ratio=%.0f "
+		       "table_bytes=%zu chase_bytes=%zu chase_ns=%.1f "
+		       "lookup_reads=%.2f\n",
 		       r->n, r->build_ms, r->bytes_per_rule, r->med, r->p99,
 		       r->naive_med, r->naive_p99, r->naive_queries,
-		       r->naive_med / r->med);
+		       r->naive_med / r->med, r->table_bytes, r->chase_bytes,
+		       r->chase_ns, r->med / r->chase_ns);
 	}
 	return 0;
 }

@@ -60,6 +60,8 @@
 	  "Deny events the module did not send (rate limit, no memory).")	\
 	X(OVER_BUDGET, NULL, "over_budget",					\
 	  "Hello buffers and learned entries refused by a host-wide budget.") \
+	X(REPORT_FULL, NULL, "report_full",					\
+	  "Denials not recorded in the report (egressctl report): it was full.") \
 	GAUGE(LAST_GOOD, NULL, "last_good",					\
 	      "0: the configured lists are loaded; 1: they failed and the last-known-good copy runs; 2: neither loaded, every guarded connection is denied.")
 

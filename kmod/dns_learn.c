@@ -26,6 +26,7 @@
 #include "dns_learn.h"
 #include "budget.h"
 #include "dns_answer.h"
+#include "learn_events.h"
 #include "config.h"
 #include "ruleset.h"
 #include "stats.h"
@@ -198,6 +199,11 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 		      struct efw_ruleset *rs, const struct efw_dns_addr *a,
 		      const char *name, u8 len, u32 ttl, unsigned long expires)
 {
+	struct efw_learn_event ev = {
+		.family = a->family, .addr = a->addr, .name = name,
+		.name_len = len, .ttl = ttl,
+		.expires_in = DIV_ROUND_UP(expires - jiffies, HZ),
+	};
 	struct hlist_head *head = bucket_of(t, a->family, a->addr);
 	struct efw_learned *e, *oldest, *known;
 	u32 n, max = EFW_CFG(efw_config(en), DNS_MAX);
@@ -209,6 +215,7 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 		refresh(t, e, rs, ttl, expires);
 		spin_unlock_bh(&t->lock);
 		efw_stat_inc(en, EFW_STAT_DNS_REFRESHED);
+		efw_learn_event(en, rs, &ev);
 		return;
 	}
 	spin_unlock_bh(&t->lock);
@@ -240,6 +247,7 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 		efw_budget_give(EFW_BUDGET_DNS, entry_size(len));
 		kfree(e);
 		efw_stat_inc(en, EFW_STAT_DNS_REFRESHED);
+		efw_learn_event(en, rs, &ev);
 		return;
 	}
 	/* Room: first among this address's names, then in the table. */
@@ -257,6 +265,7 @@ static void learn_one(struct efw_net *en, struct efw_dns_table *t,
 	count_rules(rs, e, 1);
 	spin_unlock_bh(&t->lock);
 	efw_stat_inc(en, EFW_STAT_DNS_LEARNED);
+	efw_learn_event(en, rs, &ev);
 }
 
 static int any_rule(void *ctx, u32 rule)
@@ -271,17 +280,26 @@ void efw_dns_learn(struct efw_net *en, struct efw_ruleset *rs,
 	const struct efw_config *cfg;
 	unsigned long expires;
 	u32 ttl, i, k;
+	bool every;
 
 	if (!t || !res->n_addrs)
 		return;
 	cfg = efw_config(en);
+	/*
+	 * Audit mode learns every name, listed or not, so that the report
+	 * of would-be denials (report.h) can name an address a client
+	 * reached on a non-TLS port. Such entries allow nothing: a lookup
+	 * matches their names against the rules.
+	 */
+	every = EFW_CFG(cfg, MODE) == EGRESSFW_MODE_AUDIT;
 	ttl = clamp(res->min_ttl, EFW_CFG(cfg, DNS_TTL_MIN), EFW_CFG(cfg, DNS_TTL_MAX));
 	expires = jiffies + (unsigned long)(ttl + EFW_CFG(cfg, DNS_GRACE)) * HZ;
 	for (i = 0; i < res->n_names; i++) {
 		const char *name = res->names[i];
 		u8 len = res->name_len[i];
 
-		if (!efw_match_name_each(rs->matcher, name, len, any_rule, NULL))
+		if (!every &&
+		    !efw_match_name_each(rs->matcher, name, len, any_rule, NULL))
 			continue;
 		for (k = 0; k < res->n_addrs; k++)
 			learn_one(en, t, rs, &res->addrs[k], name, len, ttl,
@@ -310,6 +328,19 @@ s32 efw_dns_lookup(struct efw_net *en, struct efw_ruleset *rs, u8 family,
 		}
 	}
 	return best;
+}
+
+const char *efw_dns_name_of(struct efw_net *en, u8 family, const u8 *addr)
+{
+	struct efw_dns_table *t = rcu_dereference(en->dns);
+	struct efw_learned *e;
+
+	if (!t)
+		return NULL;
+	hlist_for_each_entry_rcu(e, bucket_of(t, family, addr), hnode)
+		if (same_addr(e, family, addr) && live(e))
+			return e->name;
+	return NULL;
 }
 
 static int is_rule(void *ctx, u32 rule)

@@ -43,6 +43,12 @@ void efw_dns_learn(struct efw_net *en, struct efw_ruleset *rs,
 s32 efw_dns_lookup(struct efw_net *en, struct efw_ruleset *rs, u8 family,
 		   const u8 *addr, u8 proto, u16 port, const char **name);
 
+/*
+ * A live entry's name for @addr, the one learned last, whatever the
+ * rules; NULL if none. Valid until the caller leaves its RCU section.
+ */
+const char *efw_dns_name_of(struct efw_net *en, u8 family, const u8 *addr);
+
 /* Whether @addr has a live entry whose name rule @rule matches. RCU. */
 bool efw_dns_learned_for(struct efw_net *en, struct efw_ruleset *rs,
 			 u8 family, const u8 *addr, u32 rule);

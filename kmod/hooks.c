@@ -78,6 +78,7 @@
 #include "pending.h"
 #include "reject.h"
 #include "events.h"
+#include "report.h"
 #include "dns_learn.h"
 #include "dns_snoop.h"
 #include "reply_side.h"
@@ -225,7 +226,12 @@ static void report(struct pkt *p, enum egressfw_deny_reason why, bool audit)
 		.daddr = p->daddr, .name = p->name,
 	};
 
+	/* No SNI: the name DNS gave for the address, if one is known. */
+	if (!ev.name)
+		ev.name = efw_dns_name_of(p->en, p->family, p->daddr);
+
 	efw_event(p->en, &ev);
+	efw_report_note(p->en, &ev);
 }
 
 /*

@@ -20,6 +20,8 @@
 #include "ruleset.h"
 #include "pattern.h"
 #include "dns_learn.h"
+#include "learn_events.h"
+#include "report.h"
 
 #define EFW_PATTERN_TEXT_MAX	300
 #define EFW_SOURCE_TEXT_MAX	255
@@ -32,6 +34,8 @@ static const struct nla_policy rule_policy[EGRESSFW_RULE_A_MAX + 1] = {
 	[EGRESSFW_RULE_A_PORTS] = NLA_POLICY_MIN_LEN(sizeof(struct egressfw_port_range)),
 	[EGRESSFW_RULE_A_SOURCE] = { .type = NLA_STRING,
 				     .len = EFW_SOURCE_TEXT_MAX },
+	[EGRESSFW_RULE_A_SET] = { .type = NLA_STRING,
+				  .len = EGRESSFW_SET_MAX - 1 },
 };
 
 static const struct nla_policy efw_policy[EGRESSFW_A_MAX + 1] = {
@@ -132,6 +136,7 @@ static int add_one(struct efw_txn *txn, const struct nlattr *attr,
 	struct efw_port_range ports[EGRESSFW_MAX_PORT_RANGES];
 	const struct egressfw_port_range *wire;
 	char source[EFW_SOURCE_TEXT_MAX + 1] = "";
+	char set[EGRESSFW_SET_MAX] = "";
 	const char *msg = NULL;
 	const char *pattern;
 	size_t plen;
@@ -165,9 +170,11 @@ static int add_one(struct efw_txn *txn, const struct nlattr *attr,
 	plen = strnlen(pattern, nla_len(tb[EGRESSFW_RULE_A_PATTERN]));
 	if (tb[EGRESSFW_RULE_A_SOURCE])
 		nla_strscpy(source, tb[EGRESSFW_RULE_A_SOURCE], sizeof(source));
+	if (tb[EGRESSFW_RULE_A_SET])
+		nla_strscpy(set, tb[EGRESSFW_RULE_A_SET], sizeof(set));
 
 	ret = efw_txn_add_rule(txn, nla_get_u32(tb[EGRESSFW_RULE_A_ID]),
-			       pattern, plen, ports, n, source, &msg);
+			       pattern, plen, ports, n, source, set, &msg);
 	/* The parser's messages are static strings: extack may keep them. */
 	if (ret && extack) {
 		extack->_msg = msg ? msg : "invalid rule";
@@ -389,6 +396,8 @@ static int put_rule(struct sk_buff *msg, const struct efw_ruleset *rs, u32 i)
 	    nla_put_string(msg, EGRESSFW_RULE_A_PATTERN, efw_rule_pattern(rs, i)) ||
 	    nla_put(msg, EGRESSFW_RULE_A_PORTS, n * sizeof(wire[0]), wire) ||
 	    nla_put_string(msg, EGRESSFW_RULE_A_SOURCE, efw_rule_source(rs, i)) ||
+	    (*efw_rule_set(rs, i) &&
+	     nla_put_string(msg, EGRESSFW_RULE_A_SET, efw_rule_set(rs, i))) ||
 	    nla_put_u64_64bit(msg, EGRESSFW_RULE_A_ALLOWED,
 			      atomic64_read(&rs->ctr[i].allowed),
 			      EGRESSFW_RULE_A_PAD) ||
@@ -465,7 +474,8 @@ static int put_cache_entry(void *ctx, const struct efw_dns_view *v)
 	    nla_put_string(skb, EGRESSFW_CACHE_A_NAME, v->name) ||
 	    nla_put_u32(skb, EGRESSFW_CACHE_A_EXPIRES, v->expires_in) ||
 	    nla_put_u32(skb, EGRESSFW_CACHE_A_TTL, v->ttl) ||
-	    (rule >= 0 && nla_put_u32(skb, EGRESSFW_CACHE_A_RULE, rule))) {
+	    (rule >= 0 && nla_put_u32(skb, EGRESSFW_CACHE_A_RULE, rule)) ||
+	    efw_put_sets(skb, d->rs, v->name)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -485,6 +495,22 @@ static int dump_cache(struct sk_buff *skb, struct netlink_callback *cb)
 	efw_dns_walk(en, &cb->args[0], &cb->args[1], put_cache_entry, &d);
 	rcu_read_unlock();
 	return skb->len;
+}
+
+static int dump_report(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return efw_report_dump(efw_net(sock_net(skb->sk)), skb, cb);
+}
+
+static int cmd_clear_report(struct sk_buff *skb, struct genl_info *info)
+{
+	struct efw_net *en = efw_net(genl_info_net(info));
+
+	/* en->report is made under the lock; once made it stays. */
+	mutex_lock(&en->lock);
+	efw_report_clear(en);
+	mutex_unlock(&en->lock);
+	return 0;
 }
 
 static const struct genl_small_ops efw_ops[] = {
@@ -536,16 +562,32 @@ static const struct genl_small_ops efw_ops[] = {
 		/* The names clients resolved: the admin's business only. */
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = EGRESSFW_CMD_GET_REPORT,
+		.dumpit = dump_report,
+		/* Where clients tried to go: the admin's business too. */
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = EGRESSFW_CMD_CLEAR_REPORT,
+		.doit = cmd_clear_report,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 /*
- * EFW_MCGRP_EVENTS_ID is the index of "events" here. Events name clients
- * and where they went: only an admin of the namespace may listen, where
- * the kernel can say so (EFW_MCAST_ADMIN_ONLY, compat.h).
+ * EFW_MCGRP_*_ID are the indices here. Events name clients and where
+ * they went, learn events what they resolved: only an admin of the
+ * namespace may listen, where the kernel can say so (EFW_MCAST_ADMIN_ONLY,
+ * compat.h).
  */
 static const struct genl_multicast_group efw_mcgrps[] = {
 	[EFW_MCGRP_EVENTS_ID] = {
 		.name = EGRESSFW_MCGRP_EVENTS,
+		.flags = EFW_MCAST_ADMIN_ONLY,
+	},
+	[EFW_MCGRP_LEARNED_ID] = {
+		.name = EGRESSFW_MCGRP_LEARNED,
 		.flags = EFW_MCAST_ADMIN_ONLY,
 	},
 };

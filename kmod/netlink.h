@@ -10,6 +10,7 @@
 
 extern struct genl_family efw_family;
 #define EFW_MCGRP_EVENTS_ID 0	/* index of "events" in the family's mcgrps */
+#define EFW_MCGRP_LEARNED_ID 1	/* index of "learned" */
 
 int __init efw_genl_init(void);
 void efw_genl_exit(void);

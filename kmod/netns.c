@@ -21,6 +21,7 @@
 #include "events.h"
 #include "ruleset.h"
 #include "dns_learn.h"
+#include "report.h"
 
 unsigned int efw_net_id __read_mostly;
 
@@ -34,6 +35,9 @@ int efw_net_activate(struct efw_net *en)
 
 	if (en->active)
 		return 0;
+	ret = efw_report_create(en);
+	if (ret)
+		return ret;
 	ret = nf_ct_netns_get(en->net, NFPROTO_INET);
 	if (ret)
 		return ret;
@@ -124,6 +128,7 @@ static void __net_exit efw_net_exit(struct net *net)
 	mutex_unlock(&en->lock);
 	efw_dns_flow_exit(en);
 	efw_pending_exit(en);
+	efw_report_destroy(en);
 	efw_stats_exit(en);
 	efw_config_exit(en);
 }

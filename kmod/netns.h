@@ -26,6 +26,7 @@ struct efw_pcpu_stats;
 struct efw_pending_table;
 struct efw_dns_flow_table;
 struct efw_dns_table;
+struct efw_report;
 struct proc_dir_entry;
 
 struct efw_net {
@@ -41,6 +42,7 @@ struct efw_net {
 	struct efw_pending_table *pending;
 	struct efw_dns_flow_table *dns_flow;	/* DNS queries in flight, TCP positions */
 	struct efw_dns_table __rcu *dns;	/* learned addresses; NULL while inactive */
+	struct efw_report *report;		/* denials; from the first activation on */
 	struct proc_dir_entry *proc_dir;
 	struct ratelimit_state events_rs;	/* deny events sent */
 };

@@ -43,11 +43,12 @@ static int reserve(void **arr, u32 *cap, u32 need, size_t size)
 
 int efw_txn_add_rule(struct efw_txn *txn, u32 id, const char *pattern,
 		     size_t pattern_len, const struct efw_port_range *ports,
-		     u32 n_ports, const char *source, const char **msg)
+		     u32 n_ports, const char *source, const char *set,
+		     const char **msg)
 {
 	struct efw_pattern *p;
 	struct efw_pattern_lite *lite;
-	size_t src_len = strlen(source), err_off;
+	size_t src_len = strlen(source), set_len = strlen(set), err_off;
 	u32 i, text_need;
 	int ret;
 
@@ -86,7 +87,7 @@ int efw_txn_add_rule(struct efw_txn *txn, u32 id, const char *pattern,
 	if (!ret)
 		ret = reserve((void **)&txn->ports, &txn->cap_ports,
 			      txn->n_ports + n_ports, sizeof(*txn->ports));
-	text_need = txn->text_len + p->name_len + src_len + 2 +
+	text_need = txn->text_len + p->name_len + src_len + set_len + 3 +
 		    (p->kind >= EFW_KIND_CIDR4 ? pattern_len : 0);
 	if (!ret)
 		ret = reserve((void **)&txn->text, &txn->text_cap, text_need, 1);
@@ -112,6 +113,8 @@ int efw_txn_add_rule(struct efw_txn *txn, u32 id, const char *pattern,
 	txn->text[txn->text_len++] = '\0';
 	memcpy(txn->text + txn->text_len, source, src_len + 1);
 	txn->text_len += src_len + 1;
+	memcpy(txn->text + txn->text_len, set, set_len + 1);
+	txn->text_len += set_len + 1;
 
 	lite->ports_off = txn->n_ports;
 	lite->n_ports = n_ports;
@@ -222,6 +225,8 @@ struct efw_ruleset *efw_ruleset_build(struct efw_txn *txn, u32 generation,
 	}
 	rs->ports = txn->ports;
 	rs->text = txn->text;
+	for (i = 0; i < rs->n_rules && !rs->has_sets; i++)
+		rs->has_sets = *efw_rule_set(rs, i) != '\0';
 	txn->ports = NULL;
 	txn->text = NULL;
 	mark_ports(rs);

@@ -18,7 +18,7 @@
 
 /* One rule as the kernel keeps it: what the dump and /proc print. */
 struct efw_rule_meta {
-	u32 text;		/* offset of "PATTERN\0SOURCE\0" in the text arena */
+	u32 text;		/* offset of "PATTERN\0SOURCE\0SET\0" in the text arena */
 	u32 ports_off;		/* first range in ruleset->ports */
 	u32 n_ports;
 	u8 kind;		/* enum efw_kind */
@@ -37,6 +37,7 @@ struct efw_ruleset {
 	u32 n_rules;
 	u32 generation;
 	u8 origin;			/* enum egressfw_origin */
+	bool has_sets;			/* some rule has an nft set (learn_events.h) */
 	struct efw_rule_meta *meta;
 	struct efw_port_range *ports;
 	char *text;
@@ -55,7 +56,7 @@ struct efw_pattern_lite {
 	u8 kind;
 	u8 prefix_len;
 	u16 name_len;
-	u32 text;		/* offset of "PATTERN\0SOURCE\0" in txn->text */
+	u32 text;		/* offset of "PATTERN\0SOURCE\0SET\0" in txn->text */
 	u32 ports_off;		/* first range in txn->ports */
 	u32 n_ports;
 	u8 addr[16];
@@ -70,7 +71,7 @@ struct efw_txn {
 	struct efw_pattern_lite *rules;
 	struct efw_port_range *ports;
 	u32 n_ports, cap_ports;
-	char *text;		/* "PATTERN\0SOURCE\0" per rule */
+	char *text;		/* "PATTERN\0SOURCE\0SET\0" per rule */
 	u32 text_len, text_cap;
 	u32 max_rules;		/* EGRESSFW_MAX_RULES or EFW_USER_MAX_RULES */
 };
@@ -83,7 +84,8 @@ struct efw_txn {
 
 int efw_txn_add_rule(struct efw_txn *txn, u32 id, const char *pattern,
 		     size_t pattern_len, const struct efw_port_range *ports,
-		     u32 n_ports, const char *source, const char **msg);
+		     u32 n_ports, const char *source, const char *set,
+		     const char **msg);
 void efw_txn_free(struct efw_txn *txn);
 
 /*
@@ -103,6 +105,14 @@ static inline const char *efw_rule_pattern(const struct efw_ruleset *rs, u32 i)
 static inline const char *efw_rule_source(const struct efw_ruleset *rs, u32 i)
 {
 	const char *p = efw_rule_pattern(rs, i);
+
+	return p + strlen(p) + 1;
+}
+
+/* The rule's nft set string (EGRESSFW_RULE_A_SET), "" if none. */
+static inline const char *efw_rule_set(const struct efw_ruleset *rs, u32 i)
+{
+	const char *p = efw_rule_source(rs, i);
 
 	return p + strlen(p) + 1;
 }

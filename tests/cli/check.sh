@@ -118,4 +118,44 @@ expect "a directory without lists is an error" 1 "empty: no \*\.list files in th
 expect "merged files: later file decides" 0 "dup.list:1 a.example.com" \
 	"$ctl" check lists/sophos.list "$tmp/dup.list" a.example.com
 
+# @set: the nft sets of the entries after it (egressfw.list(5)).
+cat >"$tmp/sets.list" <<'LIST'
+a.example.com
+@set inet egf v4 v6
+b.example.com
+@set none
+c.example.com
+LIST
+expect "@set: valid, counted in the summary" 0 'sets.list: 3 rules: 3 exact, 0 wildcard, 0 glob, 0 cidr; 1 with nft sets$' \
+	"$ctl" check "$tmp/sets.list"
+expect "@set: a decision names the rule's sets" 0 '^.*sets.list:3 b\.example\.com tcp/443 @set inet egf v4 v6$' \
+	"$ctl" check "$tmp/sets.list" b.example.com
+expect "@set none: none after it" 0 '^.*sets.list:5 c\.example\.com tcp/443$' \
+	"$ctl" check "$tmp/sets.list" c.example.com
+long=$(printf 's%.0s' $(seq 1 120))
+cat >"$tmp/badsets.list" <<LIST
+@set arp t s
+@set inet egf
+@set inet 9egf v4
+@set inet egf v4 v\$4
+@set inet egf v4 v4
+@set inet egf $long
+@set none v4
+@foo bar
+@set
+LIST
+run_cmd "$ctl" check "$tmp/badsets.list"
+check "bad @set lines: exit 1" [ "$rc" -eq 1 ]
+for want in "badsets.list:1:6: invalid @set 'arp t s': unknown nft family (expected ip, ip6, inet, bridge or netdev)" \
+	    "badsets.list:2:14: invalid @set 'inet egf': expected at least one SET after the table" \
+	    "badsets.list:3:11: invalid @set 'inet 9egf v4': invalid nft table name" \
+	    "badsets.list:4:19: invalid @set 'inet egf v4 v\$4': invalid nft set name" \
+	    "badsets.list:5:18: invalid @set 'inet egf v4 v4': set named twice" \
+	    "badsets.list:6:15: invalid @set 'inet egf $long': longer than 127 bytes" \
+	    "badsets.list:7:11: '@set none' takes nothing after it" \
+	    "badsets.list:8:1: unknown directive '@foo' (expected @set)" \
+	    "badsets.list:9:1: '@set' needs FAMILY TABLE SET [SET...], or none"; do
+	check "error: ${want#badsets.list:}" grep -qF -- "$want" <<<"$out"
+done
+
 ktap_finish

@@ -37,7 +37,7 @@ expect_same "egressctl help TAB: the commands" \
 expect_same "egressctl st TAB" "stats" "$(complete_words st)"
 
 # options: as man.sh finds them in each command's help, plus --help
-for c in show stats config; do
+for c in show stats config report nft-sync; do
 	opts=$("$ctl" help "$c" | help_options)
 	expect_same "egressctl $c TAB: its options" "$(sorted $opts --help)" "$(complete_words "$c" "")"
 done

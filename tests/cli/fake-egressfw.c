@@ -13,16 +13,33 @@
  *   FAKE_EGRESSFW_INTR=N    the first N GET_RULES dumps are interrupted
  *   FAKE_EGRESSFW_EPERM=1   admin commands fail with EPERM
  *   FAKE_EGRESSFW_REFUSE=ID the rule with that id is refused (EINVAL)
- *   FAKE_EGRESSFW_MAXATTR=N the module knows attributes up to N (an older one)
+ *   FAKE_EGRESSFW_MAXATTR=N the module knows attributes up to N (an older one:
+ *                           below EGRESSFW_A_REPORT, no RULE_A_SET, no "learned")
+ *   FAKE_EGRESSFW_ENOBUFS=1 the first read of the "learned" group fails
+ *                           with ENOBUFS, as when a listener falls behind
+ * Learned addresses: $FAKE_EGRESSFW_DIR/cache holds the GET_CACHE dump,
+ * $FAKE_EGRESSFW_DIR/learned the LEARNED messages a socket that joins
+ * the "learned" group reads, one entry a line, fields by tabs:
+ *   ADDR NAME EXPIRES TTL RULE|- [SET...]
+ * The report of denials: $FAKE_EGRESSFW_DIR/report holds the GET_REPORT
+ * dump, one entry a line, fields by tabs (CLEAR_REPORT empties it):
+ *   NAME|ADDR tcp|udp|PROTO PORT COUNT FIRST LAST REASON [audit]
+ * (an ADDR is an address entry; REASON a name of counters.h or a number)
+ * Sockets of other netlink families (nft-sync's NETLINK_NETFILTER) are
+ * the real ones: the calls go through to libmnl.
  *
  * It is a model of the ABI written from the header, not the module: the
  * VM tests check the real thing.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/eventfd.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -32,6 +49,8 @@
 #include "settings.h"
 
 #define FAMILY_ID 0x30
+#define EVENTS_GROUP 7
+#define LEARNED_GROUP 8
 #define PORTID 4242
 #define MAX_RULES 200000
 #define DUMP_DATAGRAM 4096	/* small, so that a dump spans datagrams */
@@ -39,6 +58,7 @@
 struct rule {
 	char pattern[320];
 	char source[260];
+	char set[EGRESSFW_SET_MAX];	/* "" if none */
 	unsigned char ports[64 * 6];
 	unsigned int ports_len;
 };
@@ -139,7 +159,7 @@ static void save(void)
 	for (i = 0; i < st.n_rules; i++) {
 		fprintf(f, "%s\t%s\t", rules[i].pattern, rules[i].source);
 		hex(f, rules[i].ports, rules[i].ports_len);
-		fputc('\n', f);
+		fprintf(f, "\t%s\n", rules[i].set[0] ? rules[i].set : "-");
 	}
 	fclose(f);
 }
@@ -175,11 +195,13 @@ static void load_state(void)
 	if (!fgets(line, sizeof(line), f))
 		line[0] = 0;
 	for (i = 0; i < st.n_rules && fgets(line, sizeof(line), f); i++) {
-		if (sscanf(line, "%319[^\t]\t%259[^\t]\t%1023s", rules[i].pattern,
-			   rules[i].source, ports) != 3)
+		if (sscanf(line, "%319[^\t]\t%259[^\t]\t%1023[^\t]\t%127[^\n]", rules[i].pattern,
+			   rules[i].source, ports, rules[i].set) != 4)
 			break;
 		if (!strcmp(rules[i].source, "-"))
 			rules[i].source[0] = 0;
+		if (!strcmp(rules[i].set, "-"))
+			rules[i].set[0] = 0;
 		unhex(ports, rules[i].ports, &rules[i].ports_len);
 	}
 	fclose(f);
@@ -259,6 +281,7 @@ static const struct nlattr *nested_of(const struct nlattr *nest, uint16_t type)
 static void family(const struct nlmsghdr *req)
 {
 	const struct nlattr *name = attr_of(req, CTRL_ATTR_FAMILY_NAME);
+	struct nlattr *groups, *grp;
 	struct nlmsghdr *nlh;
 
 	if (!name || strcmp(mnl_attr_get_str(name), EGRESSFW_GENL_NAME)) {
@@ -269,6 +292,19 @@ static void family(const struct nlmsghdr *req)
 	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY_ID);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, EGRESSFW_GENL_VERSION);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_MAXATTR, env_int("FAKE_EGRESSFW_MAXATTR", EGRESSFW_A_MAX));
+	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	grp = mnl_attr_nest_start(nlh, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, EGRESSFW_MCGRP_EVENTS);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, EVENTS_GROUP);
+	mnl_attr_nest_end(nlh, grp);
+	/* "learned" came with EGRESSFW_A_REPORT. */
+	if (env_int("FAKE_EGRESSFW_MAXATTR", EGRESSFW_A_MAX) >= EGRESSFW_A_REPORT) {
+		grp = mnl_attr_nest_start(nlh, 2);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, EGRESSFW_MCGRP_LEARNED);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, LEARNED_GROUP);
+		mnl_attr_nest_end(nlh, grp);
+	}
+	mnl_attr_nest_end(nlh, groups);
 	end_msg(nlh);
 	ack(req, 0, NULL, 0);
 }
@@ -291,6 +327,7 @@ static const char *add_rule(const struct nlattr *rule)
 	const struct nlattr *pat = nested_of(rule, EGRESSFW_RULE_A_PATTERN);
 	const struct nlattr *ports = nested_of(rule, EGRESSFW_RULE_A_PORTS);
 	const struct nlattr *src = nested_of(rule, EGRESSFW_RULE_A_SOURCE);
+	const struct nlattr *set = nested_of(rule, EGRESSFW_RULE_A_SET);
 	struct rule *r = &txn_rules[txn_n];
 	unsigned int len;
 
@@ -309,10 +346,17 @@ static const char *add_rule(const struct nlattr *rule)
 	if (src && (mnl_attr_validate(src, MNL_TYPE_NUL_STRING) ||
 		    strlen(mnl_attr_get_str(src)) > 255))
 		return "source too long";
+	/* An older module's strict policy knows no RULE_A_SET. */
+	if (set && env_int("FAKE_EGRESSFW_MAXATTR", EGRESSFW_A_MAX) < EGRESSFW_A_REPORT)
+		return "Unknown attribute type";
+	if (set && (mnl_attr_validate(set, MNL_TYPE_NUL_STRING) ||
+		    strlen(mnl_attr_get_str(set)) >= EGRESSFW_SET_MAX))
+		return "set too long";
 	if (txn_n >= MAX_RULES)
 		return "too many rules for the fake";
 	snprintf(r->pattern, sizeof(r->pattern), "%s", mnl_attr_get_str(pat));
 	snprintf(r->source, sizeof(r->source), "%s", src ? mnl_attr_get_str(src) : "-");
+	snprintf(r->set, sizeof(r->set), "%s", set ? mnl_attr_get_str(set) : "");
 	memcpy(r->ports, mnl_attr_get_payload(ports), len);
 	r->ports_len = len;
 	note("rule %u %s %s ", txn_n, r->pattern, r->source);
@@ -323,6 +367,8 @@ static const char *add_rule(const struct nlattr *rule)
 		for (i = 0; i < len / 6; i++)
 			note("%s%u/%u-%u", i ? "," : "", w[i].proto, w[i].lo, w[i].hi);
 	}
+	if (set)
+		note(" set %s", r->set);
 	note("\n");
 	txn_n++;
 	return NULL;
@@ -430,6 +476,8 @@ static void dump_rules(const struct nlmsghdr *req)
 		mnl_attr_put_strz(nlh, EGRESSFW_RULE_A_PATTERN, intr ? "stale.example" : r->pattern);
 		mnl_attr_put(nlh, EGRESSFW_RULE_A_PORTS, r->ports_len, r->ports);
 		mnl_attr_put_strz(nlh, EGRESSFW_RULE_A_SOURCE, r->source);
+		if (r->set[0])
+			mnl_attr_put_strz(nlh, EGRESSFW_RULE_A_SET, r->set);
 		mnl_attr_put(nlh, EGRESSFW_RULE_A_PAD, 0, NULL);
 		mnl_attr_put_u64(nlh, EGRESSFW_RULE_A_ALLOWED, i * 10);
 		if (i % 2)
@@ -446,6 +494,75 @@ static void dump_rules(const struct nlmsghdr *req)
 	if (q_len > start)
 		dgram_ends[n_dgrams++] = q_len;
 	nlh = put_msg(NLMSG_DONE, NLM_F_MULTI | (intr ? NLM_F_DUMP_INTR : 0), req->nlmsg_seq, 0);
+	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+	end_msg(nlh);
+}
+
+/*
+ * One line of the cache or learned file (see the header) as
+ * EGRESSFW_A_CACHE, as the module's dns_learn.c puts it; -1 if the line
+ * is not one.
+ */
+static int put_entry(struct nlmsghdr *nlh, char *line)
+{
+	char *f[16], *save = NULL, *tok;
+	unsigned char addr[16];
+	struct nlattr *nest;
+	int n = 0, i, v6;
+
+	line[strcspn(line, "\n")] = '\0';
+	for (tok = strtok_r(line, "\t", &save); tok && n < 16; tok = strtok_r(NULL, "\t", &save))
+		f[n++] = tok;
+	if (n < 5)
+		return -1;
+	v6 = strchr(f[0], ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, f[0], addr) != 1)
+		return -1;
+	nest = mnl_attr_nest_start(nlh, EGRESSFW_A_CACHE);
+	mnl_attr_put_u8(nlh, EGRESSFW_CACHE_A_FAMILY, v6 ? 6 : 4);
+	mnl_attr_put(nlh, EGRESSFW_CACHE_A_ADDR, v6 ? 16 : 4, addr);
+	mnl_attr_put_strz(nlh, EGRESSFW_CACHE_A_NAME, f[1]);
+	mnl_attr_put_u32(nlh, EGRESSFW_CACHE_A_EXPIRES, (uint32_t)strtoul(f[2], NULL, 10));
+	mnl_attr_put_u32(nlh, EGRESSFW_CACHE_A_TTL, (uint32_t)strtoul(f[3], NULL, 10));
+	if (strcmp(f[4], "-"))
+		mnl_attr_put_u32(nlh, EGRESSFW_CACHE_A_RULE, (uint32_t)strtoul(f[4], NULL, 10));
+	for (i = 5; i < n; i++)
+		mnl_attr_put_strz(nlh, EGRESSFW_CACHE_A_SET, f[i]);
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
+static FILE *open_state(const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", getenv("FAKE_EGRESSFW_DIR"), name);
+	return fopen(path, "r");
+}
+
+/* GET_CACHE: the cache file, a message per entry, datagrams of several. */
+static void dump_cache(const struct nlmsghdr *req)
+{
+	FILE *f = open_state("cache");
+	size_t start = q_len;
+	struct nlmsghdr *nlh;
+	char line[2048];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		nlh = put_msg(FAMILY_ID, NLM_F_MULTI, req->nlmsg_seq, EGRESSFW_CMD_GET_CACHE);
+		if (put_entry(nlh, line))
+			continue;
+		if (q_len > start && q_len + NLMSG_ALIGN(nlh->nlmsg_len) - start > DUMP_DATAGRAM) {
+			dgram_ends[n_dgrams++] = q_len;
+			start = q_len;
+		}
+		q_len += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	if (f)
+		fclose(f);
+	if (q_len > start)
+		dgram_ends[n_dgrams++] = q_len;
+	nlh = put_msg(NLMSG_DONE, NLM_F_MULTI, req->nlmsg_seq, 0);
 	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
 	end_msg(nlh);
 }
@@ -541,6 +658,88 @@ static void put_config(struct nlmsghdr *nlh)
 			mnl_attr_put(nlh, s->attr, st.ifaces_len, st.ifaces);
 	}
 	mnl_attr_nest_end(nlh, nest);
+}
+
+/* One line of the report file as EGRESSFW_A_REPORT, as report.c puts it; -1 if not one. */
+static int put_report_entry(struct nlmsghdr *nlh, char *line)
+{
+	char *f[8], *save = NULL, *tok;
+	unsigned char addr[16];
+	struct nlattr *nest;
+	int n = 0, r, reason = -1, v6;
+	uint64_t u[3];
+
+	line[strcspn(line, "\n")] = '\0';
+	for (tok = strtok_r(line, "\t", &save); tok && n < 8; tok = strtok_r(NULL, "\t", &save))
+		f[n++] = tok;
+	if (n < 7)
+		return -1;
+	for (r = 0; r < __EGRESSFW_DENY_MAX; r++)
+		if (!strcmp(f[6], efw_deny_reason_names[r]))
+			reason = r;
+	nest = mnl_attr_nest_start(nlh, EGRESSFW_A_REPORT);
+	v6 = strchr(f[0], ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, f[0], addr) == 1) {
+		mnl_attr_put_u8(nlh, EGRESSFW_REPORT_A_FAMILY, v6 ? 6 : 4);
+		mnl_attr_put(nlh, EGRESSFW_REPORT_A_ADDR, v6 ? 16 : 4, addr);
+	} else {
+		mnl_attr_put_strz(nlh, EGRESSFW_REPORT_A_NAME, f[0]);
+	}
+	mnl_attr_put_u8(nlh, EGRESSFW_REPORT_A_PROTO, !strcmp(f[1], "tcp") ? IPPROTO_TCP :
+			!strcmp(f[1], "udp") ? IPPROTO_UDP : (uint8_t)atoi(f[1]));
+	mnl_attr_put_u16(nlh, EGRESSFW_REPORT_A_PORT, (uint16_t)atoi(f[2]));
+	for (r = 0; r < 3; r++) {
+		u[r] = strtoull(f[3 + r], NULL, 10);
+		mnl_attr_put(nlh, EGRESSFW_REPORT_A_PAD, 0, NULL);
+		mnl_attr_put_u64(nlh, EGRESSFW_REPORT_A_COUNT + r, u[r]);
+	}
+	mnl_attr_put_u8(nlh, EGRESSFW_REPORT_A_REASON, reason >= 0 ? reason : atoi(f[6]));
+	if (n > 7 && !strcmp(f[7], "audit"))
+		mnl_attr_put(nlh, EGRESSFW_REPORT_A_AUDIT, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
+/*
+ * GET_REPORT: the report file, a message per entry, 20 to a datagram;
+ * CLEAR_REPORT empties it. A module older than the report has neither.
+ */
+static void report(const struct nlmsghdr *req, uint8_t cmd)
+{
+	char line[2048], path[4096];
+	struct nlmsghdr *nlh;
+	unsigned int n = 0;
+	FILE *f;
+
+	if (env_int("FAKE_EGRESSFW_MAXATTR", EGRESSFW_A_MAX) < EGRESSFW_A_REPORT) {
+		ack(req, -EOPNOTSUPP, NULL, 0);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/report", getenv("FAKE_EGRESSFW_DIR"));
+	if (cmd == EGRESSFW_CMD_CLEAR_REPORT) {
+		f = fopen(path, "w");
+		if (f)
+			fclose(f);
+		note("clear_report\n");
+		ack(req, 0, NULL, 0);
+		return;
+	}
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		nlh = put_msg(FAMILY_ID, NLM_F_MULTI, req->nlmsg_seq, cmd);
+		if (put_report_entry(nlh, line))
+			continue;
+		q_len += NLMSG_ALIGN(nlh->nlmsg_len);
+		if (++n % 20 == 0)
+			dgram_ends[n_dgrams++] = q_len;
+	}
+	if (f)
+		fclose(f);
+	if (n % 20)
+		dgram_ends[n_dgrams++] = q_len;
+	nlh = put_msg(NLMSG_DONE, NLM_F_MULTI, req->nlmsg_seq, 0);
+	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+	end_msg(nlh);
 }
 
 static void request(const struct nlmsghdr *req)
@@ -656,33 +855,150 @@ static void request(const struct nlmsghdr *req)
 	case EGRESSFW_CMD_SET_CONFIG:
 		set_config(req);
 		return;
+	case EGRESSFW_CMD_GET_CACHE:
+		if (!(req->nlmsg_flags & NLM_F_DUMP)) {
+			ack(req, -EOPNOTSUPP, NULL, 0);
+			return;
+		}
+		dump_cache(req);
+		return;
+	case EGRESSFW_CMD_GET_REPORT:
+	case EGRESSFW_CMD_CLEAR_REPORT:
+		report(req, g->cmd);
+		return;
 	}
 	ack(req, -EOPNOTSUPP, NULL, 0);
 }
 
-/* The libmnl socket calls egressctl makes, replaced. */
-static int fake_sock = 1;
+/*
+ * The libmnl socket calls egressctl makes, replaced for generic netlink
+ * sockets; for others (nft-sync's nftables socket) the real ones run.
+ * A socket that joins the "learned" group reads the learned file, one
+ * LEARNED message a datagram; its descriptor (an eventfd) polls readable
+ * while some are left, and then blocks as a real socket would.
+ */
+struct fake_socket {
+	int efd;
+	int learned;		/* joined "learned" */
+	int nobufs;		/* an ENOBUFS to give first */
+	char *q;
+	size_t q_len, q_off;
+	size_t ends[4096];
+	unsigned int n, next;
+};
+
+#define MAX_FAKES 16
+static struct fake_socket *fakes[MAX_FAKES];
+
+static struct fake_socket *fake_of(const struct mnl_socket *nl)
+{
+	int i;
+
+	for (i = 0; i < MAX_FAKES; i++)
+		if (fakes[i] && (const void *)fakes[i] == (const void *)nl)
+			return fakes[i];
+	return NULL;
+}
+
+static void *real(const char *name)
+{
+	void *f = dlsym(RTLD_NEXT, name);
+
+	if (!f) {
+		fprintf(stderr, "fake-egressfw: no %s in libmnl\n", name);
+		abort();
+	}
+	return f;
+}
+
+/* The learned file as LEARNED messages on @fs. */
+static void join_learned(struct fake_socket *fs)
+{
+	FILE *f = open_state("learned");
+	char line[2048];
+	uint64_t one = 1;
+
+	fs->learned = 1;
+	fs->nobufs = env_int("FAKE_EGRESSFW_ENOBUFS", 0);
+	fs->q = malloc(1 << 20);
+	while (f && fs->q && fs->n < 4096 && fgets(line, sizeof(line), f)) {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(fs->q + fs->q_len);
+		struct genlmsghdr *g;
+
+		if (fs->q_len > (1 << 20) - 4096)
+			break;
+		nlh->nlmsg_type = FAMILY_ID;
+		g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+		g->cmd = EGRESSFW_CMD_LEARNED;
+		g->version = 1;
+		if (put_entry(nlh, line))
+			continue;
+		fs->q_len += NLMSG_ALIGN(nlh->nlmsg_len);
+		fs->ends[fs->n++] = fs->q_len;
+	}
+	if (f)
+		fclose(f);
+	note("joined learned, %u queued\n", fs->n);
+	if (fs->n || fs->nobufs)
+		write(fs->efd, &one, sizeof(one));
+}
 
 struct mnl_socket *mnl_socket_open(int bus)
 {
+	struct fake_socket *fs;
+	int i;
+
+	if (bus != NETLINK_GENERIC)
+		return ((struct mnl_socket *(*)(int))real("mnl_socket_open"))(bus);
 	if (!rules)
 		load_state();
-	return (struct mnl_socket *)&fake_sock;
+	for (i = 0; i < MAX_FAKES && fakes[i]; i++)
+		;
+	if (i == MAX_FAKES || !(fs = calloc(1, sizeof(*fs)))) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	fs->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	fakes[i] = fs;
+	return (struct mnl_socket *)fs;
 }
 
 int mnl_socket_bind(struct mnl_socket *nl, unsigned int groups, pid_t pid)
 {
+	if (!fake_of(nl))
+		return ((int (*)(struct mnl_socket *, unsigned int, pid_t))
+			real("mnl_socket_bind"))(nl, groups, pid);
 	return 0;
 }
 
 unsigned int mnl_socket_get_portid(const struct mnl_socket *nl)
 {
+	if (!fake_of(nl))
+		return ((unsigned int (*)(const struct mnl_socket *))
+			real("mnl_socket_get_portid"))(nl);
 	return PORTID;
+}
+
+int mnl_socket_get_fd(const struct mnl_socket *nl)
+{
+	struct fake_socket *fs = fake_of(nl);
+
+	if (!fs)
+		return ((int (*)(const struct mnl_socket *))real("mnl_socket_get_fd"))(nl);
+	return fs->efd;
 }
 
 int mnl_socket_setsockopt(const struct mnl_socket *nl, int type, void *buf,
 			  socklen_t len)
 {
+	struct fake_socket *fs = fake_of(nl);
+
+	if (!fs)
+		return ((int (*)(const struct mnl_socket *, int, void *, socklen_t))
+			real("mnl_socket_setsockopt"))(nl, type, buf, len);
+	if (type == NETLINK_ADD_MEMBERSHIP && len == sizeof(int) &&
+	    *(int *)buf == LEARNED_GROUP && !fs->learned)
+		join_learned(fs);
 	return 0;
 }
 
@@ -691,6 +1007,9 @@ ssize_t mnl_socket_sendto(const struct mnl_socket *nl, const void *req,
 {
 	const struct nlmsghdr *nlh = req;
 
+	if (!fake_of(nl))
+		return ((ssize_t (*)(const struct mnl_socket *, const void *, size_t))
+			real("mnl_socket_sendto"))(nl, req, siz);
 	/* Unanswered datagrams are dropped, as if they had been read. */
 	q_len = q_off = 0;
 	n_dgrams = next_dgram = 0;
@@ -702,11 +1021,48 @@ ssize_t mnl_socket_sendto(const struct mnl_socket *nl, const void *req,
 	return (ssize_t)siz;
 }
 
+/* A datagram of the "learned" group. */
+static ssize_t recv_learned(struct fake_socket *fs, void *buf, size_t siz)
+{
+	uint64_t v;
+	size_t len;
+
+	if (fs->nobufs) {
+		fs->nobufs = 0;
+		note("enobufs\n");
+		if (fs->next == fs->n && read(fs->efd, &v, sizeof(v)) < 0)
+			v = 0;
+		errno = ENOBUFS;
+		return -1;
+	}
+	if (fs->next == fs->n) {
+		errno = EAGAIN;
+		return -1;
+	}
+	len = fs->ends[fs->next] - fs->q_off;
+	if (len > siz) {
+		errno = ENOSPC;
+		return -1;
+	}
+	memcpy(buf, fs->q + fs->q_off, len);
+	fs->q_off = fs->ends[fs->next++];
+	/* All read: the descriptor stops polling readable. */
+	if (fs->next == fs->n && read(fs->efd, &v, sizeof(v)) < 0)
+		v = 0;
+	return (ssize_t)len;
+}
+
 ssize_t mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
 			    size_t siz)
 {
+	struct fake_socket *fs = fake_of(nl);
 	size_t len;
 
+	if (!fs)
+		return ((ssize_t (*)(const struct mnl_socket *, void *, size_t))
+			real("mnl_socket_recvfrom"))(nl, buf, siz);
+	if (fs->learned)
+		return recv_learned(fs, buf, siz);
 	if (next_dgram == n_dgrams) {
 		errno = EAGAIN;	/* egressctl waited for more than was sent */
 		return -1;
@@ -723,5 +1079,16 @@ ssize_t mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
 
 int mnl_socket_close(struct mnl_socket *nl)
 {
+	struct fake_socket *fs = fake_of(nl);
+	int i;
+
+	if (!fs)
+		return ((int (*)(struct mnl_socket *))real("mnl_socket_close"))(nl);
+	for (i = 0; i < MAX_FAKES; i++)
+		if (fakes[i] == fs)
+			fakes[i] = NULL;
+	close(fs->efd);
+	free(fs->q);
+	free(fs);
 	return 0;
 }

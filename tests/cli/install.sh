@@ -26,6 +26,9 @@ f 644 usr/share/man/man5/egressfw.conf.5
 f 644 usr/share/bash-completion/completions/egressctl
 f 644 usr/lib/modules-load.d/egressfw.conf
 f 644 usr/lib/systemd/system/egressfw.service
+f 644 usr/lib/systemd/system/egressfw-nft-sync.service
+f 644 usr/share/egressfw/connlabel.conf
+f 755 usr/share/egressfw/egressfw-connlabel
 $lists
 EOT
 )
@@ -44,6 +47,12 @@ expect_same "the unit's commands, for PREFIX=/usr" \
 	"ExecStartPre=/sbin/modprobe egressfw
 ExecStart=/usr/sbin/egressctl load --boot /etc/egressfw
 ExecReload=/usr/sbin/egressctl load --boot /etc/egressfw" "$(grep '^Exec' "$unit")"
+nft_unit=$root/usr/lib/systemd/system/egressfw-nft-sync.service
+expect_same "the nft-sync unit runs the installed egressctl, after the egressfw unit" \
+	"Wants=egressfw.service
+After=egressfw.service nftables.service
+ExecStart=/usr/sbin/egressctl nft-sync
+Restart=on-failure" "$(grep -E '^(Wants|Requires|After|ExecStart|Restart)=' "$nft_unit")"
 expect_same "the installed egressfw.conf is the shipped one, valid" "" \
 	"$(cmp packaging/egressfw.conf "$root/etc/egressfw/egressfw.conf" && "$ctl" check "$root/etc/egressfw/egressfw.conf" >/dev/null)"
 printf 'mode = audit\n' >"$root/etc/egressfw/egressfw.conf"
@@ -62,7 +71,10 @@ expect_same "the unit's commands follow PREFIX and SYSCONFDIR" \
 	"ExecStart=$other/usr/local/sbin/egressctl load --boot $other/etc/egressfw" "$(grep '^ExecStart=' "$unit")"
 if command -v systemd-analyze >/dev/null && [ -x /sbin/modprobe ]; then
 	expect "systemd-analyze verify accepts the unit" 0 "" systemd-analyze verify --man=no "$unit"
+	expect "systemd-analyze verify accepts the nft-sync unit" 0 "" \
+		systemd-analyze verify --man=no "$other/usr/local/lib/systemd/system/egressfw-nft-sync.service"
 else
 	ktap_skip "systemd-analyze verify accepts the unit" "no systemd-analyze or /sbin/modprobe"
+	ktap_skip "systemd-analyze verify accepts the nft-sync unit" "no systemd-analyze or /sbin/modprobe"
 fi
 ktap_finish

@@ -92,18 +92,12 @@ expect "show --help" 0 '^usage: egressctl show \[-j\]' "$ctl" show --help
 
 # --- the protocol, against the stand-in module --------------------------
 # built by make (make check builds it; tests/run-all names it)
-fake=${FAKE_EGRESSFW:-build/fake-egressfw.so}
-if [ ! -f "$fake" ]; then
+. tests/lib/fake-module.sh
+if ! fake_module_setup "$tmp"; then
 	ktap_skip "protocol checks" "no stand-in module $fake (make build/fake-egressfw.so)"
 	ktap_finish
 	exit
 fi
-export FAKE_EGRESSFW_DIR=$tmp/fake
-mkdir -p "$FAKE_EGRESSFW_DIR"
-log=$FAKE_EGRESSFW_DIR/log
-# An ASan build of egressctl wants its runtime first; the stand-in is fine after it.
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-fk() { LD_PRELOAD=$fake "$ctl" "$@"; }
 not() { ! "$@"; }
 
 # A failed check shows what the stand-in module logged.
@@ -409,5 +403,52 @@ expect "an older module: a load of lists alone works" 0 '^loaded 108 rules' old 
 expect "an older module: a load with settings says why it cannot" 3 \
 	'older than this egressctl .* nothing loaded' old load "$etc"
 expect "stats: last_good 0" 0 '^last good +0$' fk stats
+
+# --- @set: the nft sets of a rule's learned addresses --------------------
+cat >"$tmp/sets.list" <<'LIST'
+plain.example.com
+@set inet egf v4 v6
+a.example.com
+*.b.example.com tcp/22
+	@set   ip filter	gw_v4   # blanks and a comment
+10.0.0.0/8
+@set none
+c.example.com
+@set inet egf v4
+LIST
+printf 'd.example.com\n' >"$tmp/sets2.list"
+: >"$log"
+expect "load a list with @set" 0 '^loaded 6 rules' fk load "$tmp/sets.list" "$tmp/sets2.list"
+check "a rule before any @set sends no set" grep -qE '^rule 0 plain\.example\.com [^ ]+ 6/443-443$' "$log"
+check "the rules after @set carry its sets" grep -qE '^rule 1 a\.example\.com [^ ]+ 6/443-443 set inet egf v4 v6$' "$log"
+check "... until the next directive" grep -qE '^rule 2 \*\.b\.example\.com [^ ]+ 6/22-22 set inet egf v4 v6$' "$log"
+check "a second @set replaces it, in canonical form" grep -qE '^rule 3 10\.0\.0\.0/8 [^ ]+ 6/443-443 set ip filter gw_v4$' "$log"
+check "@set none ends it" grep -qE '^rule 4 c\.example\.com [^ ]+ 6/443-443$' "$log"
+check "a @set ends with its file" grep -qE '^rule 5 d\.example\.com [^ ]+ 6/443-443$' "$log"
+run_cmd fk show
+check "show: a SET column when a rule has sets" \
+	grep -qE '^ *ID +SOURCE +PATTERN +PORTS +ALLOWED +LAST-HIT +LEARNED +SET$' <<<"$out"
+check "show: a rule's sets" grep -qE '^ +1 +[^ ]+sets\.list:3 +a\.example\.com +.* +inet egf v4 v6$' <<<"$out"
+check "show: '-' for a rule without" grep -qE '^ +0 +[^ ]+ +plain\.example\.com +.* +-$' <<<"$out"
+run_cmd fk show -j
+check "show -j: set, the string" grep -qF '"pattern":"a.example.com","ports":"tcp/443","allowed":10,"allowed_dns":0,"last_hit":7,"learned":1,"set":"inet egf v4 v6"}' <<<"$out"
+check "show -j: set, null without" grep -qF '"learned":0,"set":null}' <<<"$out"
+check "the last-known-good copy keeps the @set lines" \
+	[ "$(grep -E '^@set' "$EGRESSFW_STATE_DIR/last-good.list" | tr '\n' ';')" = \
+	  "@set inet egf v4 v6;@set ip filter gw_v4;@set none;" ]
+expect "... and decides with them" 0 '^[^ ]+last-good.list:[0-9]+ a\.example\.com tcp/443 @set inet egf v4 v6$' \
+	"$ctl" check "$EGRESSFW_STATE_DIR/last-good.list" a.example.com
+grep '^rule ' "$log" | cut -d' ' -f1-3,5- >"$tmp/sets.rules"
+cp "$EGRESSFW_STATE_DIR/last-good.list" "$tmp/last-good.list"
+: >"$log"
+expect "the copy loads" 0 '^loaded 6 rules' fk load "$tmp/last-good.list"
+expect_same "... into the same rules and sets" "$(cat "$tmp/sets.rules")" \
+	"$(grep '^rule ' "$log" | cut -d' ' -f1-3,5-)"
+: >"$log"
+expect "an older module: a list with @set loads, without its sets, and says so" 0 \
+	'warning: the loaded egressfw module is older than this egressctl and does not take @set' \
+	env FAKE_EGRESSFW_MAXATTR=12 LD_PRELOAD="$fake" "$ctl" load "$tmp/sets.list"
+check "... no rule carried a set" not grep -q ' set ' "$log"
+check "... and every rule reached it" [ "$(grep -c '^rule ' "$log")" -eq 5 ]
 
 ktap_finish

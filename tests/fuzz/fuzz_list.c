@@ -3,7 +3,8 @@
  * libFuzzer target for the list parser and the pattern syntax.
  * Invariants: no crash or sanitizer report on any input; every accepted
  * entry is canonical (parsing its printed form gives the same entry back)
- * and its ports are valid ranges.
+ * and its ports are valid ranges; an entry's @set string is canonical
+ * too, and fits EGRESSFW_RULE_A_SET.
  */
 // seeds: lists tests/data/lists
 // The list parser works line by line: an input longer than a few lines
@@ -43,8 +44,21 @@ static void check_canonical(const struct efw_pattern *p)
 		abort();
 }
 
+static void check_set(const char *set)
+{
+	char again[EGRESSFW_SET_MAX];
+	const char *msg;
+	size_t off;
+
+	if (strlen(set) >= EGRESSFW_SET_MAX ||
+	    efw_set_spec_parse(set, strlen(set), again, &msg, &off) ||
+	    strcmp(again, set))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	char canon[EGRESSFW_SET_MAX];
 	struct efw_pattern p;
 	struct efw_list list;
 	const char *msg;
@@ -56,6 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_canonical(&p);
 	else if (!msg || off > size)
 		abort();
+	/* The whole input as @set's arguments. */
+	if (efw_set_spec_parse((const char *)data, size, canon, &msg, &off) == 0)
+		check_set(canon);
+	else if (!msg || off > size)
+		abort();
 
 	/* The whole input as a list file. */
 	efw_list_init(&list, NULL);
@@ -65,6 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct efw_port_range *pr = efw_list_rule_ports(&list, r);
 
 		check_canonical(&r->pattern);
+		if (r->set)
+			check_set(efw_list_rule_set(&list, r));
 		if (r->n_ports == 0 || r->n_ports > EFW_LIST_MAX_PORTS)
 			abort();
 		for (k = 0; k < r->n_ports; k++) {

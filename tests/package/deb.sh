@@ -105,7 +105,8 @@ field() {
 }
 expect_same "egressfw-dkms: Architecture all, Depends on dkms" "all dkms" \
 	"$(field "$dkms_deb" Architecture) $(field "$dkms_deb" Depends | grep -o '^dkms\b')"
-expect_same "egressctl: Depends on libmnl0, Recommends egressfw-dkms" "libmnl0 egressfw-dkms" \
+expect_same "egressctl: Depends on libmnl0, Recommends egressfw-dkms and publicsuffix" \
+	"libmnl0 egressfw-dkms, publicsuffix" \
 	"$(field "$ctl_deb" Depends | grep -o '\blibmnl0\b') $(field "$ctl_deb" Recommends)"
 # every file under /etc is a conffile (a purge removes it, an upgrade asks)
 etc_files=$(dpkg-deb -c "$ctl_deb" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' | grep '^/etc/' | sort)
@@ -168,6 +169,9 @@ expect_same "the unit is installed, and not enabled" "disabled" \
 	"$(systemctl is-enabled egressfw.service 2>&1)"
 expect_same "/var/lib/egressfw: a directory, 755, root's" "directory 755 root:root" \
 	"$(stat -c '%F %a %U:%G' /var/lib/egressfw 2>&1)"
+expect_same "/etc/connlabel.conf names the verdict bits for nft" \
+	"125 egressfw-pending 126 egressfw-deny 127 egressfw-allow" \
+	"$(grep egressfw- /etc/connlabel.conf 2>&1 | grep -v '^#' | tr '\n' ' ' | sed 's/ $//')"
 
 # The VM boots the kernel of the module's vermagic, loads that .ko and,
 # since the host's root is the VM's, finds it for modprobe and runs the
@@ -191,6 +195,8 @@ expect_same "DKMS forgot egressfw" "" \
 	"$(dkms status egressfw 2>&1; ls -d /var/lib/dkms/egressfw 2>/dev/null)"
 expect_same "no egressfw.ko under /lib/modules, and depmod knows none" "" \
 	"$(find /lib/modules -name 'egressfw.ko*' 2>/dev/null; modinfo -k "$kver" -n egressfw 2>/dev/null)"
+expect_same "no egressfw line left in /etc/connlabel.conf" "" \
+	"$(grep -s egressfw /etc/connlabel.conf)"
 expect_same "no egressfw unit, enabled or not" "" \
 	"$(ls /lib/systemd/system/egressfw.service /etc/systemd/system/*/egressfw.service 2>/dev/null)"
 ktap_finish

@@ -461,6 +461,93 @@ TEST_F(list, same_entry_in_two_files_is_a_warning)
 	EXPECT_NE(NULL, strstr(self->diag, "two.list:2:1: warning: duplicate entry, same as one.list:1"));
 }
 
+TEST_F(list, set_directive)
+{
+	const char *text =
+		"a.example.com\n"
+		"@set inet egf v4 v6\n"
+		"b.example.com\n"
+		"  @set\tip  filter\t_x.y/z-1   # comment\n"
+		"c.example.com\n"
+		"@set inet egf v4 v6\n"		/* the same string: the same index */
+		"d.example.com\n"
+		"@set none\n"
+		"e.example.com\n"
+		"@set bridge t s\n";		/* ends with the file */
+
+	ASSERT_EQ(0, parse_text(self, "s.list", text)) TH_LOG("%s", self->diag);
+	ASSERT_EQ(0, parse_text(self, "t.list", "f.example.com\n"));
+	ASSERT_EQ(6, self->list.n_rules);
+	EXPECT_EQ(0, self->list.warnings);
+	EXPECT_EQ(NULL, efw_list_rule_set(&self->list, &self->list.rules[0]));
+	EXPECT_STREQ("inet egf v4 v6", efw_list_rule_set(&self->list, &self->list.rules[1]));
+	EXPECT_STREQ("ip filter _x.y/z-1", efw_list_rule_set(&self->list, &self->list.rules[2]));
+	EXPECT_EQ(self->list.rules[1].set, self->list.rules[3].set);
+	EXPECT_EQ(NULL, efw_list_rule_set(&self->list, &self->list.rules[4]));
+	EXPECT_EQ(NULL, efw_list_rule_set(&self->list, &self->list.rules[5]));
+	EXPECT_EQ(3, self->list.n_sets);
+}
+
+TEST_F(list, set_directive_errors)
+{
+	const char *text =
+		"@set ipv4 t s\n"
+		"@set inet t\n"
+		"@set inet t s#x\n"		/* '#' starts a comment: fine */
+		"@set inet t-1 s\n"
+		"@set inet t 1s\n"
+		"@set inet t s s\n"
+		"@set none none\n"
+		"@sets inet t s\n"
+		"@\n"
+		"@set inet t aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n";
+
+	EXPECT_EQ(8, parse_text(self, "e.list", text)) TH_LOG("%s", self->diag);
+	EXPECT_EQ(2, self->list.n_sets) TH_LOG("only 'inet t s' and 'inet t-1 s' are valid");
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:1:6: invalid @set 'ipv4 t s': unknown nft family"));
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:2:12: invalid @set 'inet t': expected at least one SET"));
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:5:13: invalid @set 'inet t 1s': invalid nft set name"));
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:6:15: invalid @set 'inet t s s': set named twice"));
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:7:11: '@set none' takes nothing after it"));
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:8:1: unknown directive '@sets' (expected @set)"));
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:9:1: unknown directive '@' (expected @set)"));
+	EXPECT_NE(NULL, strstr(self->diag, "e.list:10:13: invalid @set 'inet t aaaa"));
+	EXPECT_NE(NULL, strstr(self->diag, "': longer than 127 bytes"));
+}
+
+TEST(set_spec_bounds)
+{
+	char canon[EGRESSFW_SET_MAX], text[256];
+	const char *msg;
+	size_t off;
+
+	/* 127 bytes with single spaces fit, 128 do not, blanks do not count. */
+	memset(text, 0, sizeof(text));
+	memcpy(text, "inet t ", 7);
+	memset(text + 7, 's', 120);
+	ASSERT_EQ(0, efw_set_spec_parse(text, strlen(text), canon, &msg, &off));
+	EXPECT_EQ(127, strlen(canon));
+	memcpy(text, "inet  \t t   ", 12);
+	memset(text + 12, 's', 120);
+	ASSERT_EQ(0, efw_set_spec_parse(text, strlen(text), canon, &msg, &off));
+	EXPECT_EQ(0, memcmp(canon, "inet t sss", 10));
+	EXPECT_EQ(127, strlen(canon));
+	memcpy(text, "inet t ", 7);
+	memset(text + 7, 's', 121);
+	text[128] = '\0';
+	EXPECT_EQ(-1, efw_set_spec_parse(text, strlen(text), canon, &msg, &off));
+	EXPECT_EQ(7, off);
+	for (const char *f = "ip\0ip6\0inet\0bridge\0netdev\0"; *f; f += strlen(f) + 1) {
+		snprintf(text, sizeof(text), "%s t s", f);
+		EXPECT_EQ(0, efw_set_spec_parse(text, strlen(text), canon, &msg, &off)) TH_LOG("%s", f);
+		EXPECT_LT(0, efw_set_family(f, strlen(f)));
+	}
+	EXPECT_EQ(-1, efw_set_family("arp", 3));
+	EXPECT_EQ(-1, efw_set_spec_parse("INET t s", 8, canon, &msg, &off));
+	EXPECT_EQ(0, efw_set_spec_parse("inet .t _s Set-2/x", 18, canon, &msg, &off));
+	EXPECT_STREQ("inet .t _s Set-2/x", canon);
+}
+
 TEST_F(list, unreadable_file)
 {
 	EXPECT_EQ(-ENOENT, efw_list_parse_file(&self->list, "tests/data/no-such.list"));

@@ -30,7 +30,24 @@ const char cmd_cache_help[] =
 	"table's, not sorted. A flush empties it.\n"
 	"\n"
 	"  -j, --json   a JSON array of objects: family (4 or 6), address,\n"
-	"               name, expires, ttl, rule (or null)\n";
+	"               name, expires, ttl, rule (or null), sets (the @set\n"
+	"               strings of the rules the name matches)\n";
+
+/* The EGRESSFW_CACHE_A_SET strings (repeated: not in a table), as JSON. */
+static void print_sets(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+	int n = 0;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) != EGRESSFW_CACHE_A_SET ||
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+			continue;
+		if (n++)
+			putchar(',');
+		efw_json_str(stdout, mnl_attr_get_str(a));
+	}
+}
 
 struct cache_out {
 	bool json;
@@ -79,10 +96,12 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 		printf("%s{\"family\":%u,\"address\":\"%s\",\"name\":", out->n ? "," : "",
 		       family, addr);
 		efw_json_str(stdout, mnl_attr_get_str(tb[EGRESSFW_CACHE_A_NAME]));
-		printf(",\"expires\":%u,\"ttl\":%u,\"rule\":%s}",
+		printf(",\"expires\":%u,\"ttl\":%u,\"rule\":%s,\"sets\":[",
 		       mnl_attr_get_u32(tb[EGRESSFW_CACHE_A_EXPIRES]),
 		       mnl_attr_get_u32(tb[EGRESSFW_CACHE_A_TTL]),
 		       tb[EGRESSFW_CACHE_A_RULE] ? rule : "null");
+		print_sets(ttb[EGRESSFW_A_CACHE]);
+		printf("]}");
 	} else {
 		if (!out->n)
 			printf("%-39s  %-40s  %7s  %6s  %s\n", "ADDRESS", "NAME",

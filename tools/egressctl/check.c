@@ -25,10 +25,11 @@ const char cmd_check_help[] =
 	"ranges.\n"
 	"\n"
 	"With a NAME or ADDR after the files: exit 0 and print the matching\n"
-	"rules as 'FILE:LINE PATTERN PORTS' (the first one, in list order, is\n"
-	"the one the module credits) if the destination is allowed on\n"
-	"PROTO/PORT; exit 1 and say why if it is not. PROTO/PORT is 'tcp/22',\n"
-	"'udp/123' or a bare port (TCP); the default is tcp/443.\n"
+	"rules as 'FILE:LINE PATTERN PORTS', and '@set ...' after a rule that\n"
+	"has nft sets (the first rule, in list order, is the one the module\n"
+	"credits) if the destination is allowed on PROTO/PORT; exit 1 and say\n"
+	"why if it is not. PROTO/PORT is 'tcp/22', 'udp/123' or a bare port\n"
+	"(TCP); the default is tcp/443.\n"
 	"\n"
 	"The query is told from the files by position: the last argument, or the\n"
 	"last two when the last is a port. An argument that names an existing\n"
@@ -68,7 +69,10 @@ static void print_rule(const struct efw_list *list, u32 id)
 		efw_cidr_format(&r->pattern, addr, sizeof(addr));
 		pattern = addr;
 	}
-	printf("%s:%u %s %s\n", list->files[r->file], r->line, pattern, ports);
+	printf("%s:%u %s %s", list->files[r->file], r->line, pattern, ports);
+	if (r->set)
+		printf(" @set %s", efw_list_rule_set(list, r));
+	putchar('\n');
 }
 
 static void summary(const struct efw_list *list)
@@ -76,7 +80,7 @@ static void summary(const struct efw_list *list)
 	u32 by_file_kind[6], f, i;
 
 	for (f = 0; f < list->n_files; f++) {
-		u32 total = 0;
+		u32 total = 0, with_set = 0;
 
 		memset(by_file_kind, 0, sizeof(by_file_kind));
 		for (i = 0; i < list->n_rules; i++) {
@@ -84,11 +88,16 @@ static void summary(const struct efw_list *list)
 				continue;
 			by_file_kind[list->rules[i].pattern.kind]++;
 			total++;
+			with_set += list->rules[i].set != 0;
 		}
-		printf("%s: %u rules: %u exact, %u wildcard, %u glob, %u cidr\n",
+		printf("%s: %u rules: %u exact, %u wildcard, %u glob, %u cidr",
 		       list->files[f], total, by_file_kind[EFW_KIND_EXACT],
 		       by_file_kind[EFW_KIND_WILDCARD], by_file_kind[EFW_KIND_GLOB],
 		       by_file_kind[EFW_KIND_CIDR4] + by_file_kind[EFW_KIND_CIDR6]);
+		/* Only when there are some: the line stays what scripts read. */
+		if (with_set)
+			printf("; %u with nft sets", with_set);
+		putchar('\n');
 	}
 }
 

@@ -45,5 +45,9 @@ int cmd_cache(int argc, char **argv);
 extern const char cmd_cache_help[];
 int cmd_monitor(int argc, char **argv);
 extern const char cmd_monitor_help[];
+int cmd_report(int argc, char **argv);
+extern const char cmd_report_help[];
+int cmd_nft_sync(int argc, char **argv);
+extern const char cmd_nft_sync_help[];
 
 #endif /* EGRESSCTL_COMMANDS_H */

@@ -55,10 +55,15 @@ static void header(FILE *f, const char *what)
 		what, when);
 }
 
+/*
+ * One list: the rules in order, each run of rules with the same nft sets
+ * after the @set line that gives them (or `@set none`), so a fallback
+ * load feeds the same sets.
+ */
 static void write_rules(FILE *f, const struct efw_list *list)
 {
 	char ports[2048], cidr[64];
-	u32 i;
+	u32 i, set = 0;
 
 	header(f, "rules");
 	for (i = 0; i < list->n_files; i++)
@@ -66,6 +71,11 @@ static void write_rules(FILE *f, const struct efw_list *list)
 	for (i = 0; i < list->n_rules; i++) {
 		const struct efw_list_rule *r = &list->rules[i];
 		const char *pattern = r->pattern.name;
+
+		if (r->set != set) {
+			fprintf(f, "@set %s\n", r->set ? efw_list_rule_set(list, r) : "none");
+			set = r->set;
+		}
 
 		if (r->pattern.kind == EFW_KIND_CIDR4 || r->pattern.kind == EFW_KIND_CIDR6) {
 			efw_cidr_format(&r->pattern, cidr, sizeof(cidr));

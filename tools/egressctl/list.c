@@ -10,6 +10,7 @@
 #include <string.h>
 #include <errno.h>
 #include <arpa/inet.h>
+#include <linux/netfilter.h>
 
 #include "list.h"
 
@@ -40,6 +41,9 @@ void efw_list_free(struct efw_list *list)
 	for (i = 0; i < list->n_files; i++)
 		free(list->files[i]);
 	free(list->files);
+	for (i = 0; i < list->n_sets; i++)
+		free(list->sets[i]);
+	free(list->sets);
 	free(list->rules);
 	free(list->ports);
 	free(list->dup_slots);
@@ -268,6 +272,8 @@ static u32 rule_hash(const struct efw_list *list, const struct efw_list_rule *r)
 #define MIX(byte) (h = (h ^ (u8)(byte)) * 16777619u)
 	MIX(r->pattern.kind);
 	MIX(r->pattern.prefix_len);
+	MIX(r->set);
+	MIX(r->set >> 8);
 	for (i = 0; i < r->pattern.name_len; i++)
 		MIX(r->pattern.name[i]);
 	for (i = 0; i < 16; i++)
@@ -286,7 +292,7 @@ static u32 rule_hash(const struct efw_list *list, const struct efw_list_rule *r)
 static bool same_rule(const struct efw_list *list, const struct efw_list_rule *a,
 		      const struct efw_list_rule *b)
 {
-	return a->pattern.kind == b->pattern.kind &&
+	return a->pattern.kind == b->pattern.kind && a->set == b->set &&
 	       a->pattern.prefix_len == b->pattern.prefix_len &&
 	       a->pattern.name_len == b->pattern.name_len &&
 	       !memcmp(a->pattern.name, b->pattern.name, a->pattern.name_len) &&
@@ -350,6 +356,189 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/*
+ * The next blank-separated word of @s from *@i: its start in *@start,
+ * *@i past it. false at the end of @s.
+ */
+static bool next_word(const char *s, size_t len, size_t *i, size_t *start)
+{
+	while (*i < len && is_blank(s[*i]))
+		(*i)++;
+	if (*i == len)
+		return false;
+	*start = *i;
+	while (*i < len && !is_blank(s[*i]))
+		(*i)++;
+	return true;
+}
+
+_Static_assert(EGRESSFW_SET_MAX == 128, "efw_set_spec_parse() says 127 bytes");
+
+/* nft's families whose sets can hold IPv4 or IPv6 addresses. */
+static const struct {
+	const char *name;
+	int nfproto;
+} set_families[] = {
+	{ "ip", NFPROTO_IPV4 },
+	{ "ip6", NFPROTO_IPV6 },
+	{ "inet", NFPROTO_INET },
+	{ "bridge", NFPROTO_BRIDGE },
+	{ "netdev", NFPROTO_NETDEV },
+};
+
+int efw_set_family(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(set_families) / sizeof(set_families[0]); i++)
+		if (strlen(set_families[i].name) == len &&
+		    !memcmp(set_families[i].name, name, len))
+			return set_families[i].nfproto;
+	return -1;
+}
+
+static bool is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * An nft name as nft's scanner takes it unquoted (src/scanner.l:
+ * `({letter}|[_.])({letter}|{digit}|[/\-_\.])*`): what an operator can
+ * type in `nft add element` too. 0, or -1 with the offset of the byte at
+ * fault.
+ */
+static int nft_name_check(const char *s, size_t len, size_t *bad)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (is_letter(c) || c == '_' || c == '.' ||
+		    (i > 0 && ((c >= '0' && c <= '9') || c == '/' || c == '-')))
+			continue;
+		*bad = i;
+		return -1;
+	}
+	return 0;
+}
+
+int efw_set_spec_parse(const char *s, size_t len, char *canon,
+		       const char **msg, size_t *off)
+{
+	size_t i = 0, start, used = 0, bad, w;
+	const char *words[EGRESSFW_SET_MAX / 2];
+	size_t wlen[EGRESSFW_SET_MAX / 2];
+	unsigned int n = 0, k;
+
+	while (next_word(s, len, &i, &start)) {
+		w = i - start;
+		*off = start;
+		/* Every word costs its bytes and a blank (or the NUL). */
+		if (used + w + 1 > EGRESSFW_SET_MAX) {
+			*msg = "longer than 127 bytes";
+			return -1;
+		}
+		if (n == 0) {
+			if (efw_set_family(s + start, w) < 0) {
+				*msg = "unknown nft family (expected ip, ip6, inet, bridge or netdev)";
+				return -1;
+			}
+		} else if (nft_name_check(s + start, w, &bad)) {
+			*off = start + bad;
+			*msg = n == 1 ? "invalid nft table name (a letter, '_' or '.', then letters, digits, '/', '-', '_', '.')" :
+					"invalid nft set name (a letter, '_' or '.', then letters, digits, '/', '-', '_', '.')";
+			return -1;
+		}
+		for (k = 2; k < n; k++) {
+			if (wlen[k] == w && !memcmp(words[k], s + start, w)) {
+				*msg = "set named twice";
+				return -1;
+			}
+		}
+		memcpy(canon + used, s + start, w);
+		used += w;
+		canon[used++] = ' ';
+		words[n] = s + start;
+		wlen[n++] = w;
+	}
+	if (n < 3) {
+		*off = i;
+		*msg = n == 0 ? "expected FAMILY TABLE SET [SET...], or none" :
+		       n == 1 ? "expected TABLE SET [SET...] after the family" :
+				"expected at least one SET after the table";
+		return -1;
+	}
+	canon[used - 1] = '\0';
+	return 0;
+}
+
+/* The index + 1 of @canon in list->sets, added if new. */
+static u32 set_index(struct efw_list *list, const char *canon)
+{
+	u32 i;
+
+	for (i = 0; i < list->n_sets; i++)
+		if (!strcmp(list->sets[i], canon))
+			return i + 1;
+	list->sets = xrealloc(list->sets, (list->n_sets + 1) * sizeof(char *));
+	list->sets[list->n_sets] = strdup(canon);
+	if (!list->sets[list->n_sets]) {
+		fprintf(stderr, "egressctl: out of memory\n");
+		exit(3);
+	}
+	return ++list->n_sets;
+}
+
+/*
+ * A line starting with '@' (no pattern does): a directive. @s is the
+ * line without its comment, @i the offset of the '@'.
+ */
+static void parse_directive(struct efw_list *list, struct pos *p,
+			    const char *s, size_t len, size_t i)
+{
+	char canon[EGRESSFW_SET_MAX];
+	size_t start = i, off, j;
+	const char *msg;
+
+	while (i < len && !is_blank(s[i]))
+		i++;
+	if (i - start != 4 || memcmp(s + start, "@set", 4)) {
+		p->col = start + 1;
+		diag(list, p, false, "unknown directive '%.*s' (expected @set)",
+		     (int)(i - start), s + start);
+		return;
+	}
+	for (j = i; j < len && is_blank(s[j]); j++)
+		;
+	if (len - j >= 4 && !memcmp(s + j, "none", 4) &&
+	    (len - j == 4 || is_blank(s[j + 4]))) {
+		for (off = j + 4; off < len && is_blank(s[off]); off++)
+			;
+		if (off < len) {
+			p->col = off + 1;
+			diag(list, p, false, "'@set none' takes nothing after it");
+			return;
+		}
+		list->cur_set = 0;
+		return;
+	}
+	if (j == len) {
+		p->col = start + 1;
+		diag(list, p, false, "'@set' needs FAMILY TABLE SET [SET...], or none");
+		return;
+	}
+	if (efw_set_spec_parse(s + j, len - j, canon, &msg, &off)) {
+		while (len > j && is_blank(s[len - 1]))
+			len--;
+		p->col = j + off + 1;
+		diag(list, p, false, "invalid @set '%.*s': %s", (int)(len - j), s + j, msg);
+		return;
+	}
+	list->cur_set = set_index(list, canon);
+}
+
 /* One line, without its '\n' (and without a '\r' before it). */
 static void parse_line(struct efw_list *list, struct pos *p, const char *s,
 		       size_t len)
@@ -369,6 +558,10 @@ static void parse_line(struct efw_list *list, struct pos *p, const char *s,
 		;
 	if (i == len)
 		return;
+	if (s[i] == '@') {
+		parse_directive(list, p, s, len, i);
+		return;
+	}
 
 	if (list->n_rules == list->cap_rules) {
 		list->cap_rules = list->cap_rules ? list->cap_rules * 2 : 16;
@@ -388,16 +581,9 @@ static void parse_line(struct efw_list *list, struct pos *p, const char *s,
 	}
 	p->col = start + 1;
 
-	for (;;) {
+	while (next_word(s, len, &i, &start)) {
 		int got;
 
-		while (i < len && is_blank(s[i]))
-			i++;
-		if (i == len)
-			break;
-		start = i;
-		while (i < len && !is_blank(s[i]))
-			i++;
 		got = efw_portspec_parse(s + start, i - start, ranges + n,
 					 EFW_LIST_MAX_PORTS - n, &msg, &off);
 		if (got < 0) {
@@ -422,6 +608,7 @@ static void parse_line(struct efw_list *list, struct pos *p, const char *s,
 	rule->n_ports = (u32)n;
 	rule->file = list->n_files - 1;
 	rule->line = p->line;
+	rule->set = list->cur_set;
 	list->n_ports += (u32)n;
 	list->n_rules++;
 
@@ -454,6 +641,8 @@ int efw_list_parse_buffer(struct efw_list *list, const char *name,
 		exit(3);
 	}
 	p.file = list->files[list->n_files++];
+	/* A @set applies to the rest of its own file only. */
+	list->cur_set = 0;
 
 	while (at < len) {
 		const char *line = buf + at, *nl, *nul;

@@ -3,6 +3,8 @@
  * The allowlist file format (*.list), see egressfw.list(5) and doc/design.md:
  *
  *     PATTERN [PORTSPEC ...]     # comment
+ *     @set FAMILY TABLE SET [SET...]   # the nft sets of the entries after it
+ *     @set none
  *
  * Parsing collects every error of every file, each reported as
  * "FILE:LINE:COL: message"; a caller must not use a list that had errors.
@@ -11,6 +13,7 @@
 #define EGRESSCTL_LIST_H
 
 #include <stdio.h>
+#include <uapi/linux/egressfw.h>
 #include "pattern.h"
 
 /* Longer lines are an error: no sane entry needs them, and it bounds work. */
@@ -24,6 +27,7 @@ struct efw_list_rule {
 	u32 n_ports;
 	u32 file;		/* index into list->files */
 	u32 line;		/* 1-based */
+	u32 set;		/* 1 + index into list->sets; 0: no @set */
 };
 
 struct efw_list {
@@ -33,6 +37,10 @@ struct efw_list {
 	u32 n_ports, cap_ports;
 	char **files;
 	u32 n_files;
+	/* The distinct canonical @set strings, and the one in force. */
+	char **sets;
+	u32 n_sets;
+	u32 cur_set;		/* for the file being parsed: 1 + index, 0 none */
 	u32 errors, warnings;
 	FILE *diag;		/* where diagnostics go; NULL for silence */
 	/* duplicate detection: open-addressing set of rule indices + 1 */
@@ -74,6 +82,33 @@ void efw_ports_format(const struct efw_port_range *r, u32 n, char *buf,
 
 /* "146.112.62.0/24", "2a04:e4c7:ffff::/48"; a single host without "/32". */
 void efw_cidr_format(const struct efw_pattern *p, char *buf, size_t size);
+
+/*
+ * `@set FAMILY TABLE SET [SET...]`: the nft sets the addresses learned
+ * for the entries after it go to (EGRESSFW_RULE_A_SET), until the next
+ * @set or `@set none` or the end of the file. FAMILY is one of the nft
+ * families whose sets can hold addresses; TABLE and SET are nft names as
+ * nft writes them unquoted: a letter, '_' or '.', then letters, digits
+ * and '/', '-', '_', '.'. A SET named twice is an error; the canonical
+ * string (single spaces) is shorter than EGRESSFW_SET_MAX.
+ *
+ * efw_set_spec_parse() checks the arguments @s (@len bytes, blanks
+ * between the words) and writes the canonical string to @canon
+ * (EGRESSFW_SET_MAX bytes). Returns 0, or -1 with *@msg and *@off (the
+ * offset in @s of the word at fault) set. "none" is not a spec here.
+ */
+int efw_set_spec_parse(const char *s, size_t len, char *canon,
+		       const char **msg, size_t *off);
+
+/* The NFPROTO_* number of an nft family name of a spec, or -1. */
+int efw_set_family(const char *name, size_t len);
+
+/* The canonical @set string of @r, or NULL if it has none. */
+static inline const char *efw_list_rule_set(const struct efw_list *list,
+					    const struct efw_list_rule *r)
+{
+	return r->set ? list->sets[r->set - 1] : NULL;
+}
 
 static inline const struct efw_port_range *
 efw_list_rule_ports(const struct efw_list *list, const struct efw_list_rule *r)

@@ -109,11 +109,16 @@ static const char *pattern_text(const struct efw_list_rule *r, char *buf,
 	return buf;
 }
 
-/* Append rule @id as one EGRESSFW_A_RULE; false if it does not fit. */
+/*
+ * Append rule @id as one EGRESSFW_A_RULE, with its @set if @sets; false
+ * if it does not fit. A rule without one sends no EGRESSFW_RULE_A_SET, so
+ * a module before it takes a list without @set.
+ */
 static bool put_rule(struct nlmsghdr *nlh, const struct efw_list *list,
-		     uint32_t id)
+		     uint32_t id, bool sets)
 {
 	const struct efw_list_rule *r = &list->rules[id];
+	const char *set = sets ? efw_list_rule_set(list, r) : NULL;
 	const struct efw_port_range *ports = efw_list_rule_ports(list, r);
 	struct egressfw_port_range wire[EFW_LIST_MAX_PORTS];
 	char cidr[64], source[SOURCE_MAX + 1];
@@ -137,7 +142,9 @@ static bool put_rule(struct nlmsghdr *nlh, const struct efw_list *list,
 	    !mnl_attr_put_check(nlh, ADD_MSG_SIZE, EGRESSFW_RULE_A_PORTS,
 				r->n_ports * sizeof(wire[0]), wire) ||
 	    !mnl_attr_put_strz_check(nlh, ADD_MSG_SIZE, EGRESSFW_RULE_A_SOURCE,
-				     source)) {
+				     source) ||
+	    (set && !mnl_attr_put_strz_check(nlh, ADD_MSG_SIZE, EGRESSFW_RULE_A_SET,
+					     set))) {
 		mnl_attr_nest_cancel(nlh, nest);
 		return false;
 	}
@@ -175,7 +182,7 @@ static int add_failed(const struct efw_nl *nl, const struct efw_list *list,
 }
 
 static int send_rules(struct efw_nl *nl, const struct efw_list *list,
-		      uint32_t txn, char *buf, struct add_msg *m)
+		      bool sets, uint32_t txn, char *buf, struct add_msg *m)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *rules;
@@ -192,12 +199,12 @@ static int send_rules(struct efw_nl *nl, const struct efw_list *list,
 		       m->n < sizeof(m->rule_off) / sizeof(m->rule_off[0])) {
 			uint32_t off = nlh->nlmsg_len;
 
-			if (!put_rule(nlh, list, next))
+			if (!put_rule(nlh, list, next, sets))
 				break;
 			m->rule_off[m->n++] = off;
 			next++;
 		}
-		/* One rule is under 1 KiB: an empty message is a bug here. */
+		/* One rule is under 2 KiB: an empty message is a bug here. */
 		if (!m->n)
 			return -EMSGSIZE;
 		mnl_attr_nest_end(nlh, rules);
@@ -306,11 +313,23 @@ static void print_loaded(const struct efw_list *list, const struct efw_stats *st
 		printf("\n");
 }
 
+/* Does a rule of @list carry an @set? */
+static bool has_sets(const struct efw_list *list)
+{
+	uint32_t i;
+
+	for (i = 0; i < list->n_rules; i++)
+		if (list->rules[i].set)
+			return true;
+	return false;
+}
+
 int efw_load_commit(struct efw_nl *nl, const struct efw_list *list,
 		    const struct efw_settings *settings, uint8_t origin)
 {
 	struct add_msg *m = malloc(sizeof(*m));
 	char *buf = malloc(ADD_MSG_SIZE), why[128] = "";
+	bool sets = has_sets(list);
 	uint32_t txn;
 	int ret, err;
 
@@ -330,6 +349,16 @@ int efw_load_commit(struct efw_nl *nl, const struct efw_list *list,
 		ret = EXIT_SYSTEM;
 		goto out;
 	}
+	/*
+	 * EGRESSFW_RULE_A_SET came with EGRESSFW_A_REPORT: a module whose
+	 * family stops before that would refuse the rules (its nested policy
+	 * is strict). The sets only feed nft-sync, the rules are what
+	 * enforces: load them without, and say so.
+	 */
+	if (sets && nl->maxattr && nl->maxattr < EGRESSFW_A_REPORT) {
+		fprintf(stderr, "egressctl: warning: the loaded egressfw module is older than this egressctl and does not take @set: the rules are loaded without their nft sets (reload the module, or reboot)\n");
+		sets = false;
+	}
 	err = begin(nl, &txn);
 	if (err == -EBUSY) {
 		fprintf(stderr, "egressctl: %s (still after %d tries); nothing loaded, try again\n",
@@ -342,7 +371,7 @@ int efw_load_commit(struct efw_nl *nl, const struct efw_list *list,
 		ret = efw_nl_fail(nl, err, "cannot start a ruleset transaction");
 		goto out;
 	}
-	err = send_rules(nl, list, txn, buf, m);
+	err = send_rules(nl, list, sets, txn, buf, m);
 	if (err) {
 		ret = add_failed(nl, list, m, err);
 		abort_txn(nl, txn);

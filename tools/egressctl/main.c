@@ -25,6 +25,10 @@ static const struct command commands[] = {
 	{ "config", cmd_config, "[-j]", "print the settings", cmd_config_help, NULL },
 	{ "cache", cmd_cache, "[-j]", "addresses learned from DNS answers", cmd_cache_help, NULL },
 	{ "monitor", cmd_monitor, "[-j] [-c N]", "live deny and audit events", cmd_monitor_help, NULL },
+	{ "report", cmd_report, "[-j|--suggest|--clear]",
+	  "denials by destination, for a rollout; list lines for them", cmd_report_help, NULL },
+	{ "nft-sync", cmd_nft_sync, "[--once]", "write learned addresses into nftables sets (@set)",
+	  cmd_nft_sync_help, NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

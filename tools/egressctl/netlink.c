@@ -155,8 +155,8 @@ int efw_nl_simple(struct efw_nl *nl, uint8_t cmd, efw_nl_cb cb, void *data)
 	return efw_nl_request(nl, efw_nl_msg(nl, buf, cmd, 0), cb, data);
 }
 
-/* The id of the "events" multicast group, from CTRL_ATTR_MCAST_GROUPS. */
-static void find_events_group(const struct nlattr *groups, struct efw_nl *nl)
+/* The ids of the multicast groups we know, from CTRL_ATTR_MCAST_GROUPS. */
+static void find_groups(const struct nlattr *groups, struct efw_nl *nl)
 {
 	static const enum mnl_attr_data_type policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
 		[CTRL_ATTR_MCAST_GRP_NAME] = MNL_TYPE_NUL_STRING,
@@ -173,6 +173,9 @@ static void find_events_group(const struct nlattr *groups, struct efw_nl *nl)
 		if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
 			    EGRESSFW_MCGRP_EVENTS))
 			nl->events_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+		else if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+				 EGRESSFW_MCGRP_LEARNED))
+			nl->learned_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	}
 }
 
@@ -196,7 +199,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[CTRL_ATTR_MAXATTR])
 		nl->maxattr = mnl_attr_get_u32(tb[CTRL_ATTR_MAXATTR]);
 	if (tb[CTRL_ATTR_MCAST_GROUPS])
-		find_events_group(tb[CTRL_ATTR_MCAST_GROUPS], nl);
+		find_groups(tb[CTRL_ATTR_MCAST_GROUPS], nl);
 	return 0;
 }
 
@@ -216,6 +219,12 @@ static int resolve_family(struct efw_nl *nl)
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, EGRESSFW_GENL_NAME);
 	nl->family = 0;
 	return efw_nl_request(nl, nlh, family_cb, nl);
+}
+
+int efw_nl_resolve(struct efw_nl *nl)
+{
+	nl->events_group = nl->learned_group = 0;
+	return resolve_family(nl);
 }
 
 int efw_nl_open(struct efw_nl *nl)

@@ -32,6 +32,7 @@ struct efw_nl {
 	uint32_t version;	/* the family version the module registered */
 	uint32_t maxattr;	/* the highest EGRESSFW_A_* the module knows */
 	uint32_t events_group;	/* multicast group id of "events", 0 if none */
+	uint32_t learned_group;	/* ... of "learned", 0 if none (an older module) */
 	uint32_t portid;
 	uint32_t seq;
 	char *rx;
@@ -46,6 +47,13 @@ struct efw_nl {
  */
 int efw_nl_open(struct efw_nl *nl);
 void efw_nl_close(struct efw_nl *nl);
+
+/*
+ * Look the family up again (its id, version, maxattr and groups), for a
+ * long-running command that must notice the module reloaded. 0 or a
+ * negative errno (-ENOENT: the module is not loaded).
+ */
+int efw_nl_resolve(struct efw_nl *nl);
 
 /* Start a request for @cmd of the egressfw family in @buf (@size bytes). */
 struct nlmsghdr *efw_nl_msg(struct efw_nl *nl, void *buf, uint8_t cmd,

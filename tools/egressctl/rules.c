@@ -20,6 +20,7 @@ static void clear(struct efw_rules *rows)
 		free(rows->v[i].source);
 		free(rows->v[i].pattern);
 		free(rows->v[i].ports);
+		free(rows->v[i].set);
 	}
 	rows->n = 0;
 	rows->mixed = false;
@@ -61,6 +62,7 @@ static int parse_rule(const struct nlattr *nest, struct efw_rule_row *row)
 		[EGRESSFW_RULE_A_LAST_HIT] = MNL_TYPE_U64,
 		[EGRESSFW_RULE_A_LEARNED] = MNL_TYPE_U32,
 		[EGRESSFW_RULE_A_ALLOWED_DNS] = MNL_TYPE_U64,
+		[EGRESSFW_RULE_A_SET] = MNL_TYPE_NUL_STRING,
 	};
 	const struct nlattr *tb[EGRESSFW_RULE_A_MAX + 1];
 	int err;
@@ -87,10 +89,14 @@ static int parse_rule(const struct nlattr *nest, struct efw_rule_row *row)
 		row->learned = mnl_attr_get_u32(tb[EGRESSFW_RULE_A_LEARNED]);
 	if (tb[EGRESSFW_RULE_A_ALLOWED_DNS])
 		row->allowed_dns = mnl_attr_get_u64(tb[EGRESSFW_RULE_A_ALLOWED_DNS]);
-	if (!row->pattern || !row->source) {
+	if (tb[EGRESSFW_RULE_A_SET] && *mnl_attr_get_str(tb[EGRESSFW_RULE_A_SET]))
+		row->set = strdup(mnl_attr_get_str(tb[EGRESSFW_RULE_A_SET]));
+	if (!row->pattern || !row->source ||
+	    (tb[EGRESSFW_RULE_A_SET] && *mnl_attr_get_str(tb[EGRESSFW_RULE_A_SET]) && !row->set)) {
 		free(row->pattern);
 		free(row->source);
 		free(row->ports);
+		free(row->set);
 		return -ENOMEM;
 	}
 	return 0;

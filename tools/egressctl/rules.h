@@ -23,6 +23,7 @@ struct efw_rule_row {
 	int64_t last_hit;	/* seconds, -1 if never */
 	uint32_t learned;
 	uint64_t allowed_dns;	/* of allowed, by a DNS-learned address */
+	char *set;		/* its @set, "FAMILY TABLE SET...", or NULL */
 };
 
 struct efw_rules {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ago.h"
 #include "commands.h"
 #include "json.h"
 #include "netlink.h"
@@ -22,27 +23,17 @@ const char cmd_show_help[] =
 	"  ALLOWED  connections it allowed\n"
 	"  LAST-HIT time since the last of them, '-' if none\n"
 	"  LEARNED  learned (address, name) entries whose name it matches\n"
+	"  SET      the nft sets its learned addresses go to (@set in\n"
+	"           egressfw.list(5), written by `egressctl nft-sync`); the\n"
+	"           column is there when a rule has some\n"
 	"\n"
 	"If no ruleset is loaded, say so: then all traffic passes.\n"
 	"\n"
 	"  -j, --json   a JSON array of objects with the fields id, source,\n"
 	"               pattern, ports, allowed, allowed_dns (of allowed, those\n"
-	"               by a DNS-learned address), last_hit (seconds, or null)\n"
-	"               and learned; [] if no ruleset is loaded\n";
-
-static void last_hit_text(int64_t s, char *buf, size_t size)
-{
-	if (s < 0)
-		snprintf(buf, size, "-");
-	else if (s < 120)
-		snprintf(buf, size, "%llds ago", (long long)s);
-	else if (s < 120 * 60)
-		snprintf(buf, size, "%lldm ago", (long long)(s / 60));
-	else if (s < 48 * 3600)
-		snprintf(buf, size, "%lldh ago", (long long)(s / 3600));
-	else
-		snprintf(buf, size, "%lldd ago", (long long)(s / 86400));
-}
+	"               by a DNS-learned address), last_hit (seconds, or null),\n"
+	"               learned and set (\"FAMILY TABLE SET...\", or null); []\n"
+	"               if no ruleset is loaded\n";
 
 static int width(int w, const char *s)
 {
@@ -54,7 +45,9 @@ static int width(int w, const char *s)
 static void print_people(const struct efw_rules *rows)
 {
 	int wid = 2, wsrc = 6, wpat = 7, wports = 5, wallow = 7, wlast = 8;
+	int wlearned = 7;
 	char num[32], last[32];
+	bool sets = false;
 	size_t i;
 
 	for (i = 0; i < rows->n; i++) {
@@ -67,20 +60,30 @@ static void print_people(const struct efw_rules *rows)
 		wports = width(wports, r->ports);
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)r->allowed);
 		wallow = width(wallow, num);
-		last_hit_text(r->last_hit, last, sizeof(last));
+		efw_ago_text(r->last_hit, last, sizeof(last));
 		wlast = width(wlast, last);
+		snprintf(num, sizeof(num), "%u", r->learned);
+		wlearned = width(wlearned, num);
+		sets |= r->set != NULL;
 	}
-	printf("%*s  %-*s  %-*s  %-*s  %*s  %*s  %s\n", wid, "ID", wsrc, "SOURCE",
-	       wpat, "PATTERN", wports, "PORTS", wallow, "ALLOWED", wlast, "LAST-HIT",
-	       "LEARNED");
+	/* SET only when a rule has one: the table stays what it was without. */
+	printf("%*s  %-*s  %-*s  %-*s  %*s  %*s  ", wid, "ID", wsrc, "SOURCE",
+	       wpat, "PATTERN", wports, "PORTS", wallow, "ALLOWED", wlast, "LAST-HIT");
+	if (sets)
+		printf("%*s  SET\n", wlearned, "LEARNED");
+	else
+		printf("LEARNED\n");
 	for (i = 0; i < rows->n; i++) {
 		const struct efw_rule_row *r = &rows->v[i];
 
-		last_hit_text(r->last_hit, last, sizeof(last));
-		printf("%*u  %-*s  %-*s  %-*s  %*llu  %*s  %u\n", wid, r->id,
+		efw_ago_text(r->last_hit, last, sizeof(last));
+		printf("%*u  %-*s  %-*s  %-*s  %*llu  %*s  ", wid, r->id,
 		       wsrc, r->source, wpat, r->pattern, wports, r->ports,
-		       wallow, (unsigned long long)r->allowed, wlast, last,
-		       r->learned);
+		       wallow, (unsigned long long)r->allowed, wlast, last);
+		if (sets)
+			printf("%*u  %s\n", wlearned, r->learned, r->set ? r->set : "-");
+		else
+			printf("%u\n", r->learned);
 	}
 }
 
@@ -105,7 +108,12 @@ static void print_json(const struct efw_rules *rows)
 			printf("null");
 		else
 			printf("%lld", (long long)r->last_hit);
-		printf(",\"learned\":%u}", r->learned);
+		printf(",\"learned\":%u,\"set\":", r->learned);
+		if (r->set)
+			efw_json_str(stdout, r->set);
+		else
+			printf("null");
+		putchar('}');
 	}
 	printf("]\n");
 }

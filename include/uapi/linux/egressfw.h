@@ -45,6 +45,18 @@
  * are counted in EGRESSFW_STATS_A_EVENTS_SUPPRESSED.
  */
 #define EGRESSFW_MCGRP_EVENTS "events"
+/*
+ * Multicast group: one EGRESSFW_CMD_LEARNED message per (address, name)
+ * learned or refreshed whose name matches a rule that carries an nft set
+ * (EGRESSFW_RULE_A_SET), for `egressctl nft-sync`. Not rate limited:
+ * answers are bounded by the queries they must match; a listener that
+ * falls behind gets ENOBUFS and starts again from EGRESSFW_CMD_GET_CACHE.
+ */
+#define EGRESSFW_MCGRP_LEARNED "learned"
+/* Bytes of an EGRESSFW_RULE_A_SET string, its NUL included. */
+#define EGRESSFW_SET_MAX 128
+/* Entries of the would-be-denial report per namespace. */
+#define EGRESSFW_REPORT_MAX 1024
 
 #define EGRESSFW_TXN_TIMEOUT_SEC 30
 /* TCP ports that may be configured as TLS ports. */
@@ -97,6 +109,17 @@
  *	(nested EGRESSFW_CACHE_A_*). The table changes under the dump, which
  *	resumes by hash bucket: an entry added or refreshed meanwhile may be
  *	missed or shown twice (it is a view of a cache, not a snapshot).
+ * EGRESSFW_CMD_LEARNED
+ *	multicast only ("learned"): EGRESSFW_A_CACHE, as the dump has it,
+ *	with one EGRESSFW_CACHE_A_SET per set of the rules its name matches.
+ * EGRESSFW_CMD_GET_REPORT (dump, admin)
+ *	reply: one message per entry of the namespace's report of denials
+ *	(in audit mode: would-be denials): EGRESSFW_A_REPORT (nested
+ *	EGRESSFW_REPORT_A_*). Entries are keyed by (name, or the address
+ *	when no name is known; protocol; port); at most EGRESSFW_REPORT_MAX,
+ *	more are counted in EGRESSFW_STATS_A_REPORT_FULL.
+ * EGRESSFW_CMD_CLEAR_REPORT (admin)
+ *	request: none. Empties the report.
  */
 enum egressfw_cmd {
 	EGRESSFW_CMD_UNSPEC,
@@ -111,6 +134,9 @@ enum egressfw_cmd {
 	EGRESSFW_CMD_SET_CONFIG,	/* any subset of EGRESSFW_CFG_A_* */
 	EGRESSFW_CMD_GET_CACHE,		/* dump: learned addresses */
 	EGRESSFW_CMD_EVENT,		/* multicast only: EGRESSFW_A_EVENT */
+	EGRESSFW_CMD_LEARNED,		/* multicast only: EGRESSFW_A_CACHE */
+	EGRESSFW_CMD_GET_REPORT,	/* dump: would-be denials by name and port */
+	EGRESSFW_CMD_CLEAR_REPORT,
 	__EGRESSFW_CMD_MAX
 };
 #define EGRESSFW_CMD_MAX (__EGRESSFW_CMD_MAX - 1)
@@ -129,6 +155,7 @@ enum egressfw_attr {
 	EGRESSFW_A_PAD,
 	EGRESSFW_A_CACHE,		/* nested: EGRESSFW_CACHE_A_* */
 	EGRESSFW_A_ORIGIN,		/* u8: enum egressfw_origin of the ruleset committed */
+	EGRESSFW_A_REPORT,		/* nested: EGRESSFW_REPORT_A_* */
 	__EGRESSFW_A_MAX
 };
 #define EGRESSFW_A_MAX (__EGRESSFW_A_MAX - 1)
@@ -152,6 +179,9 @@ enum egressfw_rule_attr {
 	EGRESSFW_RULE_A_LEARNED,	/* u32, dump only: learned (address, name) entries whose name it matches */
 	EGRESSFW_RULE_A_PAD,
 	EGRESSFW_RULE_A_ALLOWED_DNS,	/* u64, dump only: of ALLOWED, those allowed by a DNS-learned address */
+	EGRESSFW_RULE_A_SET,		/* string, optional: the nft set(s) its learned addresses go to,
+					 * "FAMILY TABLE SET [SET...]" (< EGRESSFW_SET_MAX bytes); the
+					 * module only stores it and repeats it in LEARNED and GET_CACHE */
 	__EGRESSFW_RULE_A_MAX
 };
 #define EGRESSFW_RULE_A_MAX (__EGRESSFW_RULE_A_MAX - 1)
@@ -179,6 +209,7 @@ enum egressfw_stats_attr {
 	EGRESSFW_STATS_A_NOT_EGRESS,	/* u64: guarded connections not judged: not out by an egress interface, or local pass */
 	EGRESSFW_STATS_A_LAST_GOOD,	/* u32: what the ruleset is: enum egressfw_origin */
 	EGRESSFW_STATS_A_DNS_UNMATCHED,	/* u64: UDP answers that repeat no query in flight: not learned */
+	EGRESSFW_STATS_A_REPORT_FULL,	/* u64: denials not added to the full report */
 	__EGRESSFW_STATS_A_MAX
 };
 #define EGRESSFW_STATS_A_MAX (__EGRESSFW_STATS_A_MAX - 1)
@@ -307,6 +338,8 @@ enum egressfw_cache_attr {
 	EGRESSFW_CACHE_A_EXPIRES,	/* u32: seconds left (grace included) */
 	EGRESSFW_CACHE_A_TTL,		/* u32: the clamped TTL it was given, in seconds */
 	EGRESSFW_CACHE_A_RULE,		/* u32: first rule whose pattern matches the name; absent if none */
+	EGRESSFW_CACHE_A_SET,		/* string, repeated: each distinct EGRESSFW_RULE_A_SET of the rules
+					 * the name matches (at most 4) */
 	__EGRESSFW_CACHE_A_MAX
 };
 #define EGRESSFW_CACHE_A_MAX (__EGRESSFW_CACHE_A_MAX - 1)
@@ -327,5 +360,27 @@ enum egressfw_event_attr {
 	__EGRESSFW_EVENT_A_MAX
 };
 #define EGRESSFW_EVENT_A_MAX (__EGRESSFW_EVENT_A_MAX - 1)
+
+/*
+ * The report of denials, for rolling out a list: run in audit mode, read
+ * what the list would have denied (`egressctl report`), turn it into
+ * list lines (`egressctl report --suggest`).
+ */
+enum egressfw_report_attr {
+	EGRESSFW_REPORT_A_UNSPEC,
+	EGRESSFW_REPORT_A_NAME,		/* string: SNI or learned name; absent if none was known */
+	EGRESSFW_REPORT_A_FAMILY,	/* u8: 4 or 6, with ADDR when NAME is absent */
+	EGRESSFW_REPORT_A_ADDR,		/* binary: 4 or 16 bytes, when NAME is absent */
+	EGRESSFW_REPORT_A_PROTO,	/* u8: IPPROTO_TCP or IPPROTO_UDP */
+	EGRESSFW_REPORT_A_PORT,		/* u16, host byte order */
+	EGRESSFW_REPORT_A_COUNT,	/* u64: flows denied (or that would have been) */
+	EGRESSFW_REPORT_A_FIRST,	/* u64: CLOCK_REALTIME seconds of the first */
+	EGRESSFW_REPORT_A_LAST,		/* u64: CLOCK_REALTIME seconds of the last */
+	EGRESSFW_REPORT_A_REASON,	/* u8: enum egressfw_deny_reason of the last */
+	EGRESSFW_REPORT_A_AUDIT,	/* flag: the last one was in audit mode */
+	EGRESSFW_REPORT_A_PAD,
+	__EGRESSFW_REPORT_A_MAX
+};
+#define EGRESSFW_REPORT_A_MAX (__EGRESSFW_REPORT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_EGRESSFW_H */
