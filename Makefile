@@ -39,7 +39,7 @@ MNL_LIBS := $(shell pkg-config --libs libmnl)
 NFTNL_CFLAGS := $(shell pkg-config --cflags libnftnl)
 NFTNL_LIBS := $(shell pkg-config --libs libnftnl)
 
-.PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm clean deps vm-deps vm-check \
+.PHONY: all tool module check demo unit fuzz fuzz-check bench bench-vm bench-peers clean deps vm-deps vm-check \
 	install dkms-install deb
 all: tool
 
@@ -139,7 +139,14 @@ bench: $(BENCHES)
 # without rules (bench/vm-gateway.sh), DNS queries/s with and without
 # learning (bench/vm-dns.sh); ratios from one run.
 bench-vm: tool
-	tests/kernels/vm --build $(BUILD) $(KERNEL) bench/vm-gateway.sh bench/vm-dns.sh
+	tests/kernels/vm --build $(BUILD) $(KERNEL) bench/vm-gateway.sh bench/vm-dns.sh bench/vm-hello.sh
+
+# In the test VM: egressfw beside Suricata (NFQUEUE), Squid (peek and
+# splice) and a dnsmasq-filled nft set, one path per arm in one boot:
+# correctness per real client and added latency per new connection, one
+# table (bench/vm-peers.sh; the peers: scripts/install-deps --peers).
+bench-peers: tool
+	tests/kernels/vm --build $(BUILD) $(KERNEL) bench/vm-peers.sh
 
 # Installation on a gateway (README "Deploy on a gateway"). DESTDIR
 # stages it (packagers, tests/cli/install.sh); PREFIX moves everything but

@@ -79,6 +79,7 @@
 #include "reject.h"
 #include "events.h"
 #include "report.h"
+#include "timing.h"
 #include "dns_learn.h"
 #include "dns_snoop.h"
 #include "reply_side.h"
@@ -100,6 +101,7 @@ struct pkt {
 	const u8 *daddr;	/* real destination, network order */
 	unsigned int l4off;	/* transport header offset */
 	const char *name;	/* for the deny event: the SNI, if read */
+	bool hello_judged;	/* this packet completed a ClientHello (timing.h) */
 	s32 rule;		/* for the deny event: the rule it matched, or -1 */
 };
 
@@ -377,6 +379,7 @@ static unsigned int judge_hello(struct pkt *p, struct sk_buff *skb,
 {
 	s32 rule;
 
+	p->hello_judged = true;
 	switch (status) {
 	case EFW_TLS_OK:
 		break;
@@ -611,15 +614,14 @@ static unsigned int unlabelled(struct pkt *p, struct sk_buff *skb,
 	       NF_DROP : NF_ACCEPT;
 }
 
-static unsigned int efw_hook(void *priv, struct sk_buff *skb,
-			     const struct nf_hook_state *state)
+static unsigned int judge_packet(struct pkt *p, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
 {
 	enum ip_conntrack_info ctinfo;
-	struct pkt p = { .net = state->net, .rule = -1 };
 
-	if (!find_flow(skb, &p, &ctinfo)) {
-		if (p.ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL)
-			return unlabelled(&p, skb, state, ctinfo);
+	if (!find_flow(skb, p, &ctinfo)) {
+		if (p->ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL)
+			return unlabelled(p, skb, state, ctinfo);
 		return NF_ACCEPT;
 	}
 	/*
@@ -628,60 +630,80 @@ static unsigned int efw_hook(void *priv, struct sk_buff *skb,
 	 * the DENY test.
 	 */
 	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_ORIGINAL) {
-		if (is_dns_flow(p.ct))
-			snoop(&p, skb, state);
-		else if (is_pending(&p))
-			return pending_reply(&p, skb, state);
+		if (is_dns_flow(p->ct))
+			snoop(p, skb, state);
+		else if (is_pending(p))
+			return pending_reply(p, skb, state);
 		return NF_ACCEPT;
 	}
 	/* Queries are noted whatever the verdict: their flow may be decided. */
-	if (unlikely(is_udp_dns_flow(p.ct)))
-		note_query(&p, skb, state);
+	if (unlikely(is_udp_dns_flow(p->ct)))
+		note_query(p, skb, state);
 	/*
 	 * The fast path of every decided flow: a bit test or two. An
 	 * allowed flow still PENDING is verifying (pending.h).
 	 */
-	if (test_bit(EFW_LABEL_ALLOW, p.labels->bits)) {
-		if (likely(!test_bit(EFW_LABEL_PENDING, p.labels->bits)))
+	if (test_bit(EFW_LABEL_ALLOW, p->labels->bits)) {
+		if (likely(!test_bit(EFW_LABEL_PENDING, p->labels->bits)))
 			return NF_ACCEPT;
-	} else if (test_bit(EFW_LABEL_DENY, p.labels->bits)) {
+	} else if (test_bit(EFW_LABEL_DENY, p->labels->bits)) {
 		return NF_DROP;
 	}
 
-	if (!judge_setup(&p, state))
+	if (!judge_setup(p, state))
 		return NF_ACCEPT;
-	if (!is_guarded(&p)) {
-		end_pending(&p);	/* verifying when the port stopped being a TLS one */
-		if (is_unsolicited_answer(p.ct, ctinfo))
-			efw_stat_inc(p.en, EFW_STAT_DNS_UNSOLICITED);
-		set_bit(EFW_LABEL_ALLOW, p.labels->bits);
+	if (!is_guarded(p)) {
+		end_pending(p);	/* verifying when the port stopped being a TLS one */
+		if (is_unsolicited_answer(p->ct, ctinfo))
+			efw_stat_inc(p->en, EFW_STAT_DNS_UNSOLICITED);
+		set_bit(EFW_LABEL_ALLOW, p->labels->bits);
 		return NF_ACCEPT;
 	}
 	/*
 	 * Placed once, by its first packet: a flow under judgement left by
 	 * an egress interface when it began.
 	 */
-	if (!test_bit(EFW_LABEL_PENDING, p.labels->bits) &&
-	    !efw_egress_out(p.cfg, skb, state)) {
-		efw_stat_inc(p.en, EFW_STAT_NOT_EGRESS);
-		set_bit(EFW_LABEL_ALLOW, p.labels->bits);
+	if (!test_bit(EFW_LABEL_PENDING, p->labels->bits) &&
+	    !efw_egress_out(p->cfg, skb, state)) {
+		efw_stat_inc(p->en, EFW_STAT_NOT_EGRESS);
+		set_bit(EFW_LABEL_ALLOW, p->labels->bits);
 		return NF_ACCEPT;
 	}
-	efw_stat_inc(p.en, EFW_STAT_PACKETS);
-	if (!find_l4(skb, &p))
+	efw_stat_inc(p->en, EFW_STAT_PACKETS);
+	if (!find_l4(skb, p))
 		return NF_DROP;
 
-	if (test_bit(EFW_LABEL_PENDING, p.labels->bits)) {
-		if (unlikely(offloaded(&p)))
-			return deny(&p, skb, state, EGRESSFW_DENY_OFFLOADED, false);
-		return pending_packet(&p, skb, state);
+	if (test_bit(EFW_LABEL_PENDING, p->labels->bits)) {
+		if (unlikely(offloaded(p)))
+			return deny(p, skb, state, EGRESSFW_DENY_OFFLOADED, false);
+		return pending_packet(p, skb, state);
 	}
 	/* An expected connection's first packet is RELATED, not NEW. */
 	if (ctinfo == IP_CT_NEW || ctinfo == IP_CT_RELATED)
-		return first_packet(&p, skb, state);
+		return first_packet(p, skb, state);
 	/* Open before the ruleset was loaded: not ours to cut. */
-	set_bit(EFW_LABEL_ALLOW, p.labels->bits);
+	set_bit(EFW_LABEL_ALLOW, p->labels->bits);
 	return NF_ACCEPT;
+}
+
+/*
+ * The hook: judge_packet(), timed when the module parameter "timing" is
+ * on (timing.h) for the packets that complete a ClientHello.
+ */
+static unsigned int efw_hook(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct pkt p = { .net = state->net, .rule = -1 };
+	unsigned int verdict;
+	u64 t0;
+
+	if (!efw_timing_on())
+		return judge_packet(&p, skb, state);
+	t0 = ktime_get_ns();
+	verdict = judge_packet(&p, skb, state);
+	if (p.hello_judged)
+		efw_timing_note(ktime_get_ns() - t0);
+	return verdict;
 }
 
 /* LOCAL_IN: learn from answers to the host's own queries; judge nothing. */

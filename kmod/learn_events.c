@@ -17,6 +17,16 @@
 #include "netlink.h"
 #include "ruleset.h"
 
+/*
+ * One message's size at most: many are made in softirq when answers
+ * come fast, so not a page each (NLMSG_GOODSIZE).
+ */
+#define EFW_LEARN_MSG_SIZE						\
+	(nla_total_size(0) + nla_total_size(sizeof(u8)) +		\
+	 nla_total_size(16) + nla_total_size(EFW_NAME_MAX + 1) +	\
+	 2 * nla_total_size(sizeof(u32)) +				\
+	 EFW_SETS_PER_NAME * nla_total_size(EGRESSFW_SET_MAX))
+
 struct sets_ctx {
 	const struct efw_ruleset *rs;
 	const char **sets;
@@ -75,7 +85,7 @@ void efw_learn_event(struct efw_net *en, const struct efw_ruleset *rs,
 	n = efw_sets_of(rs, ev->name, ev->name_len, sets);
 	if (!n)
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = genlmsg_new(EFW_LEARN_MSG_SIZE, GFP_ATOMIC);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &efw_family, 0, EGRESSFW_CMD_LEARNED);

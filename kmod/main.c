@@ -10,6 +10,7 @@
 #include "netns.h"
 #include "netlink.h"
 #include "dns_snoop.h"
+#include "timing.h"
 #include "version.h"
 
 static int __init efw_init(void)
@@ -25,6 +26,7 @@ static int __init efw_init(void)
 	ret = efw_genl_init();
 	if (ret)
 		goto netns_exit;
+	efw_timing_init();
 	pr_info("version " EGRESSFW_MODULE_VERSION " loaded\n");
 	return 0;
 
@@ -38,6 +40,7 @@ out:
 
 static void __exit efw_exit(void)
 {
+	efw_timing_exit();
 	efw_genl_exit();
 	efw_netns_exit();
 	efw_dns_snoop_exit();

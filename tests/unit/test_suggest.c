@@ -46,6 +46,7 @@ static const char psl_text[] =
 	"// ===BEGIN PRIVATE DOMAINS===\n"
 	"github.io\n"
 	"cloudfront.net\n"
+	"s3.amazonaws.com\n"
 	"// ===END PRIVATE DOMAINS===";
 
 static struct efw_psl *psl_fixture(void)
@@ -67,8 +68,14 @@ TEST(psl_rules_read)
 
 	ASSERT_NE(NULL, psl);
 	/* com uk co.uk ac.uk ck(wild) www.ck(exc) jp kawasaki.jp city.kawasaki.jp
-	 * cn xn--55qx5d.cn xn--fiqs8s example github.io cloudfront.net */
-	EXPECT_EQ(15, efw_psl_count(psl));
+	 * cn xn--55qx5d.cn xn--fiqs8s example github.io cloudfront.net
+	 * s3.amazonaws.com (the names they lie below are no rules) */
+	EXPECT_EQ(16, efw_psl_count(psl));
+	EXPECT_TRUE(efw_psl_has_below(psl, "amazonaws.com", 13));
+	EXPECT_TRUE(efw_psl_has_below(psl, "uk", 2));
+	EXPECT_TRUE(efw_psl_has_below(psl, "ck", 2));
+	EXPECT_FALSE(efw_psl_has_below(psl, "example.com", 11));
+	EXPECT_FALSE(efw_psl_has_below(psl, "bbc.co.uk", 9));
 	efw_psl_free(psl);
 }
 
@@ -237,6 +244,8 @@ TEST(psl_debian_list)
 	EXPECT_STREQ("-", reg(psl, "anything.ck"));
 	EXPECT_STREQ("-", reg(psl, "github.io"));
 	EXPECT_STREQ("alice.github.io", reg(psl, "x.alice.github.io"));
+	/* s3.amazonaws.com and others are suffixes below amazonaws.com */
+	EXPECT_TRUE(efw_psl_has_below(psl, "amazonaws.com", 13));
 	EXPECT_STREQ("-", reg(psl, "xn--55qx5d.cn"));
 	efw_psl_free(psl);
 }
@@ -322,6 +331,16 @@ TEST_F(sg, one_name_stays_exact)
 	/* the same name twice (two ports) is still one name */
 	SUGGEST(self->psl, "a.example.com tcp/22,443\n", TCP("a.example.com", 443),
 		TCP("a.example.com", 22));
+}
+
+/* *.amazonaws.com would let in every tenant of s3.amazonaws.com. */
+TEST_F(sg, no_wildcard_over_a_domain_with_a_suffix_below)
+{
+	SUGGEST(self->psl, "a.amazonaws.com tcp/443\nb.amazonaws.com tcp/443\n",
+		TCP("a.amazonaws.com", 443), TCP("b.amazonaws.com", 443));
+	/* a tenant's own domain below the suffix still groups */
+	SUGGEST(self->psl, "*.bob.s3.amazonaws.com tcp/443\n",
+		TCP("a.bob.s3.amazonaws.com", 443), TCP("b.bob.s3.amazonaws.com", 443));
 }
 
 TEST_F(sg, two_names_below_one_domain_become_a_wildcard)

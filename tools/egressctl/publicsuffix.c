@@ -20,6 +20,7 @@
 #define RULE_PLAIN 1u	/* "co.uk" */
 #define RULE_WILD 2u	/* "*.ck": stored as "ck" */
 #define RULE_EXC 4u	/* "!www.ck": stored as "www.ck" */
+#define RULE_BELOW 8u	/* "amazonaws.com": some rule lies below it ("s3.amazonaws.com") */
 
 /* The longest line a rule may be read from; longer ones are no rule. */
 #define LINE_MAX_BYTES 1024
@@ -234,7 +235,7 @@ int efw_psl_alabel(const char *label, size_t len, char *out, size_t size)
 static int add_line(struct efw_psl *psl, const char *line, size_t len)
 {
 	char rule[EFW_NAME_MAX + 1];
-	size_t start = 0, end, used = 0;
+	size_t start = 0, end, used = 0, i;
 	uint8_t kind = RULE_PLAIN;
 	int w;
 
@@ -268,7 +269,17 @@ static int add_line(struct efw_psl *psl, const char *line, size_t len)
 	}
 	if (!used)
 		return 0;
-	return add(psl, rule, used, kind);
+	if (add(psl, rule, used, kind))
+		return -ENOMEM;
+	/* Mark the names the rule lies below, for efw_psl_has_below(). */
+	if (kind == RULE_EXC)
+		return 0;
+	if (kind == RULE_WILD && add(psl, rule, used, RULE_BELOW))
+		return -ENOMEM;
+	for (i = 0; i < used; i++)
+		if (rule[i] == '.' && add(psl, rule + i + 1, used - i - 1, RULE_BELOW))
+			return -ENOMEM;
+	return 0;
 }
 
 struct efw_psl *efw_psl_parse(const char *buf, size_t len)
@@ -349,7 +360,13 @@ void efw_psl_free(struct efw_psl *psl)
 
 size_t efw_psl_count(const struct efw_psl *psl)
 {
-	return psl ? psl->n : 0;
+	size_t i, rules = 0;
+
+	/* Names only marked RULE_BELOW are no rules of the list. */
+	for (i = 0; psl && i < psl->cap; i++)
+		if (psl->slots[i].kinds & (RULE_PLAIN | RULE_WILD | RULE_EXC))
+			rules++;
+	return rules;
 }
 
 static uint8_t kinds_of(const struct efw_psl *psl, const char *s, size_t len)
@@ -357,6 +374,12 @@ static uint8_t kinds_of(const struct efw_psl *psl, const char *s, size_t len)
 	const struct slot *sl = find(psl, s, len);
 
 	return sl->len ? sl->kinds : 0;
+}
+
+bool efw_psl_has_below(const struct efw_psl *psl, const char *name,
+		       size_t len)
+{
+	return psl && len && (kinds_of(psl, name, len) & RULE_BELOW);
 }
 
 ssize_t efw_psl_registrable(const struct efw_psl *psl, const char *name,

@@ -25,6 +25,7 @@
 #ifndef EGRESSCTL_PUBLICSUFFIX_H
 #define EGRESSCTL_PUBLICSUFFIX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -62,6 +63,14 @@ size_t efw_psl_count(const struct efw_psl *psl);
  */
 ssize_t efw_psl_registrable(const struct efw_psl *psl, const char *name,
 			    size_t len);
+
+/*
+ * Whether some rule of @psl lies below @name (@len bytes, canonical):
+ * "amazonaws.com", below which "s3.amazonaws.com" is a public suffix. A
+ * wildcard over such a name lets in every tenant of that suffix.
+ */
+bool efw_psl_has_below(const struct efw_psl *psl, const char *name,
+		       size_t len);
 
 /*
  * The A-label of one Unicode label (RFC 3492 punycode with the "xn--"

@@ -248,6 +248,7 @@ static int name_group(struct builder *b, size_t from, size_t to,
 	}
 	snprintf(text, sizeof(text), "*.%.*s", (int)reg_len, reg);
 	if (below < 2 || efw_psl_registrable(psl, reg, reg_len) != 0 ||
+	    efw_psl_has_below(psl, reg, reg_len) ||
 	    efw_pattern_parse(text, strlen(text), &wild, &msg, &off) ||
 	    wild.kind != EFW_KIND_WILDCARD)
 		return exact_lines(b, from, to, false, NULL, 0);

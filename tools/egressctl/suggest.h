@@ -30,7 +30,10 @@
  *    public suffix itself, or the only one below its R, stays exact. A
  *    wildcard is never over a public suffix: R is one label longer than
  *    the longest suffix rule that matched, and checked again to be its
- *    own registrable domain.
+ *    own registrable domain; nor over a public suffix below R: when the
+ *    list has a rule below R (amazonaws.com, below which s3.amazonaws.com
+ *    is one), the names stay exact, since "*.amazonaws.com" would let in
+ *    every tenant of s3.amazonaws.com.
  * 4. An address entry (no name was known) is its address as a host
  *    entry: 198.51.100.7, 2001:db8::7 (canonical text, no /32, /128).
  * 5. The ports of a line are the union of its entries' (protocol, port),
