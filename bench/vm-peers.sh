@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 1500
+# vm-timeout: 3600
 #
 # egressfw beside its peers (issue 15), run in the test VM by
 # `make bench-peers` (not a test: it reports what it measured, and fails
@@ -24,13 +24,16 @@
 # Every arm's gateway runs dnsmasq for its clients (the names resolve to
 # that arm's server addresses), so each client resolves as a real one.
 #
-# Measured, per list size (EFW_PEERS_SIZES, default "10 1000"):
+# Measured, per list size (EFW_PEERS_SIZES, default "10 1000 100000"):
 #  - correctness: real clients (curl, openssl s_client, python ssl, a
 #    no-SNI hello, plain HTTP on 443, and tests/peers/tls_split_client.py:
 #    the hello cut inside the name, the hello spread over several TLS
 #    records, a listed name in upper case) against what an SNI allowlist
 #    should do: listed -> allowed (names are case-insensitive), anything
-#    else -> refused;
+#    else -> refused; at the first size also Chromium (its ~2 KB hello),
+#    with the client's offloads on (the hello crosses the gateway as one
+#    2 KB packet) and off (two segments, as from a real NIC without GRO
+#    on the gateway);
 #  - added latency per new connection: connect to the first byte of the
 #    answer (TLS handshake + GET), bench/peers/latency.py, one connection
 #    per arm per round in a random order, median and p99 minus the "none"
@@ -39,14 +42,16 @@
 #    (the daemons; dnsmasq in every arm), CPU over the latency run and
 #    over the bulk run; and the kernel memory of egressfw's ruleset
 #    (from its loader's memory cgroup);
-#  - bulk throughput: one TLS download of EFW_PEERS_BULK bytes per arm per
-#    round, interleaved likewise, median.
+#  - bulk throughput: one TLS download, then one upload, of EFW_PEERS_BULK
+#    bytes per arm per round, interleaved likewise, median;
+#  - egressfw's own time per ClientHello (hook entry to verdict), from its
+#    "timing" histogram over the latency run (bench/vm-hello.sh).
 # Prints one table at the end. An arm whose tool is missing is left out
 # and said so.
 . "$(dirname "$0")/../tests/vm/scenarios/lib.sh"
 require_tools python3 nft curl openssl dnsmasq
 PEERS=$EFW_REPO/bench/peers
-SIZES=${EFW_PEERS_SIZES:-10 1000}
+SIZES=${EFW_PEERS_SIZES:-10 1000 100000}
 COUNT=${EFW_PEERS_COUNT:-200}
 T=${EFW_PEERS_TIMEOUT:-5}
 BULK=${EFW_PEERS_BULK:-20000000}
@@ -56,6 +61,17 @@ BULK_COUNT=${EFW_PEERS_BULK_COUNT:-5}
 modprobe -a veth nf_tables nft_ct nft_queue nfnetlink_queue nft_redir nft_nat \
 	nft_chain_nat nf_nat nft_reject nft_reject_inet nft_reject_ipv4 nf_reject_ipv4 \
 	nft_compat xt_NFQUEUE 2>/dev/null
+
+# egressfw's time per hello: its "timing" histogram (kmod/timing.h)
+timing=/sys/module/egressfw/parameters/timing
+hist=/sys/kernel/debug/egressfw/hello_ns
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ -w "$timing" ] && [ -e "$hist" ]; then
+	on_cleanup "echo 0 >$timing"
+	echo 1 >"$timing"
+else
+	hist=
+fi
 
 ARMS=(none)
 if [ -d /sys/module/egressfw ] && [ -x "$EGRESSCTL" ]; then
@@ -310,6 +326,9 @@ python-unlisted:refused no-sni:refused plain-http-443:refused
 split-hello-listed:allowed split-hello-unlisted:refused
 multi-record-hello-listed:allowed multi-record-hello-unlisted:refused
 upper-case-sni-listed:allowed"
+# Chromium is slow to start under emulation: at the first size only.
+CHROMIUM_CASES="chromium-listed:allowed chromium-unlisted:refused
+chromium-2-segments-listed:allowed chromium-2-segments-unlisted:refused"
 
 curl_to() {	# NS CURL-ARGS...: allowed if the page came back
 	local out rc
@@ -371,7 +390,32 @@ run_case() {	# ARM CASE
 	multi-record-hello-listed) split_client "$ns" 10.$n.2.2 allowed.test --records 64 ;;
 	multi-record-hello-unlisted) split_client "$ns" 10.$n.2.3 denied.test --records 64 ;;
 	upper-case-sni-listed) split_client "$ns" 10.$n.2.2 ALLOWED.TEST ;;
+	chromium-listed) chromium_to "$ns" allowed.test on ;;
+	chromium-unlisted) chromium_to "$ns" denied.test on ;;
+	chromium-2-segments-listed) chromium_to "$ns" allowed.test off ;;
+	chromium-2-segments-unlisted) chromium_to "$ns" denied.test off ;;
 	esac
+}
+
+# chromium_to NS NAME on|off: headless Chromium loads https://NAME/ with
+# the client's TCP segmentation offloads on or off (off: its 2 KB hello
+# leaves as two segments; on: as one 2 KB packet).
+chromium_to() {
+	local out
+	in_ns "$1" ethtool -K c0 tso "$3" gso "$3" >/dev/null 2>&1 ||
+		{ echo "refused: ethtool -K c0 tso $3 failed"; return; }
+	out=$(in_ns "$1" timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --ignore-certificate-errors \
+		--user-data-dir="$(mktemp -d "$efw_tmp/chrome.XXXXXX")" \
+		--dump-dom "https://$2/" 2>&1)
+	in_ns "$1" ethtool -K c0 tso on gso on >/dev/null 2>&1
+	if grep -q '<pre[^>]*>ok' <<<"$out"; then
+		echo allowed
+	else
+		[ -n "${EFW_PEERS_DEBUG:-}" ] && printf '%s\n' "$out" | tail -n 20 | sed 's/^/# chromium: /' >&2
+		echo "refused: chromium $(grep -o 'ERR_[A-Z_]*' <<<"$out" | head -n 1)"
+	fi
 }
 
 # split_client NS ADDR NAME ARGS...: tests/peers/tls_split_client.py
@@ -414,10 +458,18 @@ bg_in "$NS_S" server python3 "$PEERS/server.py" --cert "$efw_tmp/srv.pem" --key 
 wait_for_port "$NS_S" 443 || bail "the server did not start"
 
 echo "# arms: ${ARMS[*]}; sizes: $SIZES; $COUNT connections per arm and size"
+command -v chromium >/dev/null && command -v ethtool >/dev/null ||
+	echo "# Chromium cases left out: chromium or ethtool not installed (install-deps --peers)"
+first=1
 for size in $SIZES; do
 	configure "$size"
+	cases=$CASES
+	if [ -n "$first" ] && command -v chromium >/dev/null && command -v ethtool >/dev/null; then
+		cases="$CASES $CHROMIUM_CASES"
+	fi
+	first=
 	for arm in "${ARMS[@]}"; do
-		for c in $CASES; do
+		for c in $cases; do
 			res=$(run_case "$arm" "${c%%:*}")
 			got=${res%%:*}
 			[ "$got" = "${c#*:}" ] || res="$res | $(why "$arm" "${c%%:*}")"
@@ -432,8 +484,21 @@ for size in $SIZES; do
 	for arm in "${ARMS[@]}"; do
 		ns_usage "${NS_G[$arm]}" >"$efw_tmp/usage-$arm"
 	done
+	[ -n "$hist" ] && echo >"$hist"
 	python3 "$PEERS/latency.py" --count "$COUNT" --timeout "$T" "${specs[@]}" |
 		sed "s/^/$size /" | tee -a "$efw_tmp/latency" | sed 's/^/# latency /'
+	# "LOW COUNT" lines, one per bucket: median and p99 as bucket floors
+	[ -n "$hist" ] && grep -v '^count' "$hist" | sort -n | awk -v s="$size" '
+		{ low[NR] = $1; n[NR] = $2; t += $2 }
+		END {
+			if (!t) exit
+			for (i = 1; i <= NR; i++) {
+				c += n[i]
+				if (med == "" && c >= t * 0.5) med = low[i]
+				if (p99 == "" && c >= t * 0.99) p99 = low[i]
+			}
+			print s, "egressfw", "hellos=" t, "med_ns=" med, "p99_ns=" p99
+		}' | tee -a "$efw_tmp/hello" | sed 's/^/# module time per hello /'
 	for arm in "${ARMS[@]}"; do
 		read -r _ cpu0 <"$efw_tmp/usage-$arm"
 		read -r rss cpu1 < <(ns_usage "${NS_G[$arm]}")
@@ -444,6 +509,8 @@ for size in $SIZES; do
 	done
 	python3 "$PEERS/latency.py" --bulk "$BULK" --count "$BULK_COUNT" --timeout 120 "${specs[@]}" |
 		sed "s/^/$size /" | tee -a "$efw_tmp/bulk" | sed 's/^/# bulk /'
+	python3 "$PEERS/latency.py" --bulk "$BULK" --upload --count "$BULK_COUNT" --timeout 120 \
+		"${specs[@]}" | sed "s/^/$size /" | tee -a "$efw_tmp/upload" | sed 's/^/# upload /'
 	for arm in "${ARMS[@]}"; do
 		read -r _ cpu0 <"$efw_tmp/usage-$arm"
 		read -r _ cpu1 < <(ns_usage "${NS_G[$arm]}")
@@ -452,6 +519,7 @@ for size in $SIZES; do
 done
 stop_daemons
 
-python3 "$PEERS/table.py" "$efw_tmp/cases" "$efw_tmp/latency" "$efw_tmp/usage" "$efw_tmp/bulk" "$efw_tmp/usage-bulk" "$efw_tmp/kmem" "${ARMS[@]}"
+python3 "$PEERS/table.py" "$efw_tmp/cases" "$efw_tmp/latency" "$efw_tmp/usage" "$efw_tmp/bulk" \
+	"$efw_tmp/upload" "$efw_tmp/usage-bulk" "$efw_tmp/kmem" "$efw_tmp/hello" "${ARMS[@]}"
 ktap_ok "benchmark ran"
 ktap_finish

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Time new TLS connections through several arms, interleaved.
 
-usage: latency.py [--count N] [--name NAME] [--bulk BYTES] ARM=NETNS=ADDR...
+usage: latency.py [--count N] [--name NAME] [--bulk BYTES [--upload]]
+                  ARM=NETNS=ADDR...
 
 For each of N rounds, in a fresh random order of the arms, one connection
 per arm: a socket made inside that arm's client namespace (setns), then
@@ -15,7 +16,8 @@ connections that got an answer), and the first failure's reason, if any.
 
 --bulk BYTES: instead, per round and arm, "GET /bulk/BYTES" and read it
 all; prints "ARM ok=K fail=F median_mbps=M" (whole transfer, handshake
-included).
+included). With --upload, "PUT /sink" of BYTES instead, to the server's
+answer.
 """
 import argparse
 import ctypes
@@ -35,7 +37,10 @@ def setns(fd):
         raise OSError(e, os.strerror(e))
 
 
-def one(ctx, nsfd, homefd, addr, name, timeout, bulk=0):
+BLOCK = b"u" * 262144
+
+
+def one(ctx, nsfd, homefd, addr, name, timeout, bulk=0, upload=False):
     setns(nsfd)
     try:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -47,7 +52,15 @@ def one(ctx, nsfd, homefd, addr, name, timeout, bulk=0):
         t0 = time.perf_counter_ns()
         sock.connect((addr, 443))
         tls = ctx.wrap_socket(sock, server_hostname=name)
-        if bulk:
+        if bulk and upload:
+            tls.sendall(b"PUT /sink HTTP/1.0\r\nContent-Length: %d\r\n\r\n" % bulk)
+            left = bulk
+            while left > 0:
+                tls.sendall(BLOCK[:min(left, len(BLOCK))])
+                left -= len(BLOCK)
+            if not tls.recv(1):
+                raise OSError("closed before an answer")
+        elif bulk:
             tls.sendall(b"GET /bulk/%d HTTP/1.0\r\n\r\n" % bulk)
             got = 0
             while True:
@@ -80,6 +93,7 @@ def main():
     ap.add_argument("--name", default="allowed.test")
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--bulk", type=int, default=0)
+    ap.add_argument("--upload", action="store_true")
     ap.add_argument("arms", nargs="+")
     args = ap.parse_args()
     ctx = ssl.create_default_context()
@@ -96,7 +110,8 @@ def main():
         order = arms[:]
         random.shuffle(order)
         for arm, fd, addr in order:
-            us, err = one(ctx, fd, homefd, addr, args.name, args.timeout, args.bulk)
+            us, err = one(ctx, fd, homefd, addr, args.name, args.timeout, args.bulk,
+                          args.upload)
             if us is None:
                 fails[arm].append(err)
             else:

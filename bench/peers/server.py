@@ -6,10 +6,12 @@ Listens on PORT (all IPv4 addresses of its namespace) and, per connection,
 by the local address the client reached:
   - an address given with --plain: plain HTTP (the "HTTP on 443" case);
   - any other: TLS with CERT/KEY, then HTTP.
-HTTP: "GET /bulk/N" answers N bytes (throughput), any other GET a short
-page. One thread per connection, so a slow arm never holds up another.
+HTTP: "GET /bulk/N" answers N bytes (download throughput), "PUT /sink"
+with a Content-Length reads that many bytes before it answers with the
+short page (upload throughput), anything else gets the short page. One thread per connection, so a slow arm never holds up another.
 """
 import argparse
+import re
 import socket
 import ssl
 import threading
@@ -30,7 +32,17 @@ def serve(conn, ctx, plain):
                 return
             req += data
         path = req.split(b" ", 2)[1] if req.count(b" ") >= 2 else b"/"
-        if path.startswith(b"/bulk/"):
+        if path == b"/sink":
+            head, _, body = req.partition(b"\r\n\r\n")
+            m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            left = int(m.group(1)) - len(body) if m else 0
+            while left > 0:
+                data = conn.recv(262144)
+                if not data:
+                    return
+                left -= len(data)
+            conn.sendall(PAGE)
+        elif path.startswith(b"/bulk/"):
             n = int(path[6:])
             conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % n)
             while n > 0:

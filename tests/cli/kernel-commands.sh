@@ -363,6 +363,7 @@ check "an unknown key" grep -q "bad.conf:4:1: unknown key 'mystery'" <<<"$out"
 check "a key given twice" grep -q "bad.conf:5:1: 'mode' given twice" <<<"$out"
 : >"$log"
 expect "load with a bad configuration file: exit 1" 1 'nothing loaded' fk load --config "$tmp/bad.conf" lists/sophos.list
+expect "load --config without a file: a usage error" 2 '^egressctl load: --config needs a file$' fk load --config
 check "nothing reaches the kernel" not grep -q '^cmd' "$log"
 
 # The last-known-good copy: what the last load loaded, rules and settings.

@@ -414,7 +414,11 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		}
 		if (!strcmp(argv[i], "--boot")) {
 			a->boot = true;
-		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--config")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "egressctl load: --config needs a file\n");
+				return EXIT_USAGE;
+			}
 			a->config = argv[++i];
 		} else {
 			fprintf(stderr, "egressctl load: unknown option '%s' (a file named so: ./%s)\n",
