@@ -138,14 +138,18 @@ bench: $(BENCHES)
 # In the test VM: gateway throughput and TLS handshake rate with and
 # without rules (bench/vm-gateway.sh), DNS queries/s with and without
 # learning (bench/vm-dns.sh); ratios from one run.
-bench-vm: tool
+bench-vm: deps
+	scripts/install-deps --vm
+	$(MAKE) tool
 	tests/kernels/vm --build $(BUILD) $(KERNEL) bench/vm-gateway.sh bench/vm-dns.sh bench/vm-hello.sh
 
 # In the test VM: egressfw beside Suricata (NFQUEUE), Squid (peek and
 # splice) and a dnsmasq-filled nft set, one path per arm in one boot:
 # correctness per real client and added latency per new connection, one
-# table (bench/vm-peers.sh; the peers: scripts/install-deps --peers).
-bench-peers: tool
+# table (bench/vm-peers.sh). Installs the peers itself, as demo does.
+bench-peers: deps
+	scripts/install-deps --vm --peers
+	$(MAKE) tool
 	tests/kernels/vm --build $(BUILD) $(KERNEL) bench/vm-peers.sh
 
 # Installation on a gateway (README "Deploy on a gateway"). DESTDIR

@@ -17,6 +17,7 @@
 # Prints medians, the ratios against "off", and the cost per answer the
 # difference implies.
 . "$(dirname "$0")/../tests/vm/scenarios/lib.sh"
+. "$(dirname "$0")/stats.sh"
 require_module
 require_tools dnsmasq python3 nft
 [ -x "$EGRESSCTL" ] || skip_all "no egressctl at $EGRESSCTL"
@@ -93,9 +94,6 @@ arm off
 for a in off nomatch learn; do
 	echo "# answers per 5 s, $a: $(tr '\n' ' ' <"$efw_tmp/q.$a")"
 done
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
 q_off=$(median <"$efw_tmp/q.off")
 q_nomatch=$(median <"$efw_tmp/q.nomatch")
 q_learn=$(median <"$efw_tmp/q.learn")

@@ -19,6 +19,7 @@
 # Also reported: throughput with no conntrack at all, for scale.
 # Prints medians and the ratios "with / without".
 . "$(dirname "$0")/../tests/vm/scenarios/lib.sh"
+. "$(dirname "$0")/stats.sh"
 require_module
 require_tools iperf3 python3 openssl nft
 [ -x "$EGRESSCTL" ] || skip_all "no egressctl at $EGRESSCTL"
@@ -79,10 +80,6 @@ conntrack() {	# on|off: an nft table that makes the gateway track flows
 	else
 		in_ns "$NS_GW" nft delete table inet efwbench
 	fi
-}
-
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 : >"$efw_tmp/tp.off"; : >"$efw_tmp/tp.on"; : >"$efw_tmp/hs.off"; : >"$efw_tmp/hs.on"

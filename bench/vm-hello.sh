@@ -20,19 +20,14 @@
 # many times a real machine's; the module's time against the whole
 # connection's, and one arm against another, are what carry over.
 . "$(dirname "$0")/../tests/vm/scenarios/lib.sh"
+. "$(dirname "$0")/stats.sh"
 require_module
 require_tools python3 openssl nft
 [ -x "$EGRESSCTL" ] || skip_all "no egressctl at $EGRESSCTL"
 ROUNDS=${EFW_BENCH_ROUNDS:-5}
 PER_BATCH=${EFW_BENCH_CONNECTIONS:-40}
-timing=/sys/module/egressfw/parameters/timing
-hist=/sys/kernel/debug/egressfw/hello_ns
-
-mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug ||
-	bail "no debugfs"
-[ -w "$timing" ] && [ -e "$hist" ] || bail "this module has no timing parameter"
-on_cleanup "echo 0 >$timing"
-echo 1 >"$timing"
+hello_timing_on || bail "no debugfs, or this module has no timing parameter"
+hist=$HELLO_HIST
 
 make_cert hello allowed.test || bail "cannot make a certificate"
 setup_gateway
@@ -99,16 +94,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 arm none
 
-# pct FILE P: the P-th percentile of FILE's numbers (nearest rank).
-pct() {
-	sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END { i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1; print v[i] }'
-}
-# hist_pct FILE P: the same from "LOW COUNT" histogram lines (summed).
-hist_pct() {
-	awk '{ n[$1] += $2; t += $2 } END { for (k in n) print k, n[k], t }' "$1" | sort -n |
-		awk -v p="$2" '{ c += $2; if (c >= $3 * p / 100) { print $1; exit } }'
-}
-
 n_conn=$((ROUNDS * PER_BATCH))
 base50=$(pct "$efw_tmp/lat.none" 50)
 base99=$(pct "$efw_tmp/lat.none" 99)
@@ -117,7 +102,7 @@ printf '# %-14s %10s %10s %12s %12s %14s %14s %8s\n' arm median p99 'added med' 
 for a in none 10 100000; do
 	m50=$(pct "$efw_tmp/lat.$a" 50)
 	m99=$(pct "$efw_tmp/lat.$a" 99)
-	hellos=$(awk '{ t += $2 } END { print t + 0 }' "$efw_tmp/hist.$a")
+	hellos=$(hist_count "$efw_tmp/hist.$a")
 	if [ "$a" = none ]; then
 		h50=- h99=-
 	else

@@ -49,6 +49,7 @@
 # Prints one table at the end. An arm whose tool is missing is left out
 # and said so.
 . "$(dirname "$0")/../tests/vm/scenarios/lib.sh"
+. "$(dirname "$0")/stats.sh"
 require_tools python3 nft curl openssl dnsmasq
 PEERS=$EFW_REPO/bench/peers
 SIZES=${EFW_PEERS_SIZES:-10 1000 100000}
@@ -63,15 +64,8 @@ modprobe -a veth nf_tables nft_ct nft_queue nfnetlink_queue nft_redir nft_nat \
 	nft_compat xt_NFQUEUE 2>/dev/null
 
 # egressfw's time per hello: its "timing" histogram (kmod/timing.h)
-timing=/sys/module/egressfw/parameters/timing
-hist=/sys/kernel/debug/egressfw/hello_ns
-mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
-if [ -w "$timing" ] && [ -e "$hist" ]; then
-	on_cleanup "echo 0 >$timing"
-	echo 1 >"$timing"
-else
-	hist=
-fi
+hello_timing_on
+hist=$HELLO_HIST
 
 ARMS=(none)
 if [ -d /sys/module/egressfw ] && [ -x "$EGRESSCTL" ]; then
@@ -206,7 +200,10 @@ EOF
 start_suricata() {	# SIZE
 	local d=$efw_tmp/suricata
 	rm -rf "$d"; mkdir -p "$d"
-	names "$1" | while read -r n; do printf '%s' "$n" | base64; done >"$d/names.b64"
+	# one process for all names (a fork per name takes minutes at 100,000
+	# under emulation)
+	names "$1" | python3 -c 'import base64, sys
+for n in sys.stdin: print(base64.b64encode(n.rstrip("\n").encode()).decode())' >"$d/names.b64"
 	cat >"$d/peers.rules" <<EOF
 pass tls any any -> any 443 (msg:"listed SNI"; flow:to_server,established; tls.sni; to_lowercase; dataset:isset,efwlisted,type string,load $d/names.b64; sid:1; rev:1;)
 reject tls any any -> any 443 (msg:"TLS, SNI unlisted or absent"; flow:to_server,established; ssl_state:client_hello; sid:2; rev:1;)
@@ -458,16 +455,15 @@ bg_in "$NS_S" server python3 "$PEERS/server.py" --cert "$efw_tmp/srv.pem" --key 
 wait_for_port "$NS_S" 443 || bail "the server did not start"
 
 echo "# arms: ${ARMS[*]}; sizes: $SIZES; $COUNT connections per arm and size"
-command -v chromium >/dev/null && command -v ethtool >/dev/null ||
+first_cases="$CASES $CHROMIUM_CASES"
+if ! command -v chromium >/dev/null || ! command -v ethtool >/dev/null; then
 	echo "# Chromium cases left out: chromium or ethtool not installed (install-deps --peers)"
-first=1
+	first_cases=$CASES
+fi
 for size in $SIZES; do
 	configure "$size"
 	cases=$CASES
-	if [ -n "$first" ] && command -v chromium >/dev/null && command -v ethtool >/dev/null; then
-		cases="$CASES $CHROMIUM_CASES"
-	fi
-	first=
+	[ "$size" = "${SIZES%% *}" ] && cases=$first_cases
 	for arm in "${ARMS[@]}"; do
 		for c in $cases; do
 			res=$(run_case "$arm" "${c%%:*}")
@@ -487,18 +483,13 @@ for size in $SIZES; do
 	[ -n "$hist" ] && echo >"$hist"
 	python3 "$PEERS/latency.py" --count "$COUNT" --timeout "$T" "${specs[@]}" |
 		sed "s/^/$size /" | tee -a "$efw_tmp/latency" | sed 's/^/# latency /'
-	# "LOW COUNT" lines, one per bucket: median and p99 as bucket floors
-	[ -n "$hist" ] && grep -v '^count' "$hist" | sort -n | awk -v s="$size" '
-		{ low[NR] = $1; n[NR] = $2; t += $2 }
-		END {
-			if (!t) exit
-			for (i = 1; i <= NR; i++) {
-				c += n[i]
-				if (med == "" && c >= t * 0.5) med = low[i]
-				if (p99 == "" && c >= t * 0.99) p99 = low[i]
-			}
-			print s, "egressfw", "hellos=" t, "med_ns=" med, "p99_ns=" p99
-		}' | tee -a "$efw_tmp/hello" | sed 's/^/# module time per hello /'
+	if [ -n "$hist" ]; then
+		grep -v '^count' "$hist" >"$efw_tmp/hist"
+		n=$(hist_count "$efw_tmp/hist")
+		[ "$n" -gt 0 ] && echo "$size egressfw hellos=$n med_ns=$(hist_pct "$efw_tmp/hist" 50)" \
+			"p99_ns=$(hist_pct "$efw_tmp/hist" 99)" | tee -a "$efw_tmp/hello" |
+			sed 's/^/# module time per hello /'
+	fi
 	for arm in "${ARMS[@]}"; do
 		read -r _ cpu0 <"$efw_tmp/usage-$arm"
 		read -r rss cpu1 < <(ns_usage "${NS_G[$arm]}")
