@@ -8,7 +8,8 @@
 # lifetime as timeout, a refresh moves the timeout (one transaction:
 # delete and add), missing or unfit sets are said once and the others
 # written, events of the "learned" group are written until SIGTERM, and
-# a lost event (ENOBUFS) reads the whole table again.
+# a lost event (ENOBUFS) reads the whole table again, a set made later
+# (or made anew) is filled at the next 30 s recheck.
 self=$(realpath "$0")
 cd "$(dirname "$0")/../.." || exit 1
 # The whole script in a network namespace of its own: its nft tables are
@@ -199,6 +200,33 @@ check "... and said" grep -q 'learned addresses lost (receive buffer full): read
 if ! grep -q 'listening for learned addresses' "$tmp/sync.out"; then
 	sed 's/^/#   /' "$tmp/sync.out"
 fi
+# --- listening: sets made later, or made anew ---------------------------
+# A set missing at the start is said once and asked for again every 30 s
+# (EFW_NFT_RECHECK_SEC): once it exists it is filled; a set deleted and
+# made again (a new handle: the ruleset reloaded) is filled again.
+seed cache "192.0.2.40 j.example.com 300 inet egf late"
+seed learned
+LD_PRELOAD=$fake "$ctl" nft-sync >"$tmp/late.out" 2>&1 &
+pid=$!
+said_missing() { grep -c '^egressctl nft-sync: set inet egf late: no such set' "$tmp/late.out"; }
+for _ in $(seq 100); do [ "$(said_missing)" -ge 1 ] && break; sleep 0.1; done
+check "listening, a set not there yet: said" [ "$(said_missing)" -eq 1 ]
+nft add set inet egf late '{ type ipv4_addr; flags timeout; }'
+# within one recheck, and a second if the first came just before the set
+for _ in $(seq 650); do [ -n "$(elem late 192.0.2.40)" ] && break; sleep 0.1; done
+check "the set, made later, is filled at a recheck" timeout_near late 192.0.2.40 300
+check "... and was said missing only once" [ "$(said_missing)" -eq 1 ]
+nft delete set inet egf late
+nft add set inet egf late '{ type ipv4_addr; flags timeout; }'
+for _ in $(seq 650); do [ -n "$(elem late 192.0.2.40)" ] && break; sleep 0.1; done
+check "the set, deleted and made again, is filled again" timeout_near late 192.0.2.40 300
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check "SIGTERM: exit 0 ($rc)" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$tmp/late.out"
+nft delete set inet egf late
+
 expect "a module without the learned group: said, exit 3" 3 'has no "learned" group: it is older' \
 	env FAKE_EGRESSFW_MAXATTR=12 LD_PRELOAD="$fake" "$ctl" nft-sync
 ktap_finish
