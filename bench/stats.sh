@@ -29,7 +29,9 @@ hist_count() {
 # hello_timing_on: turn the module's time-per-hello histogram on (off
 # again at cleanup) and set HELLO_HIST to its path; fails, with
 # HELLO_HIST empty, if the module was built without it or there is no
-# debugfs.
+# debugfs. hello_hist_clear empties it, hello_hist_lines prints its
+# "LOW COUNT" lines (for hist_pct and hist_count); both do nothing
+# while HELLO_HIST is empty.
 hello_timing_on() {
 	local timing=/sys/module/egressfw/parameters/timing
 
@@ -41,4 +43,12 @@ hello_timing_on() {
 	fi
 	on_cleanup "echo 0 >$timing"
 	echo 1 >"$timing"
+}
+
+hello_hist_clear() {
+	[ -z "$HELLO_HIST" ] || echo >"$HELLO_HIST"
+}
+
+hello_hist_lines() {
+	[ -z "$HELLO_HIST" ] || grep -v '^count' "$HELLO_HIST"
 }

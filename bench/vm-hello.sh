@@ -27,7 +27,6 @@ require_tools python3 openssl nft
 ROUNDS=${EFW_BENCH_ROUNDS:-5}
 PER_BATCH=${EFW_BENCH_CONNECTIONS:-40}
 hello_timing_on || bail "no debugfs, or this module has no timing parameter"
-hist=$HELLO_HIST
 
 make_cert hello allowed.test || bail "cannot make a certificate"
 setup_gateway
@@ -87,9 +86,9 @@ done
 for ((r = 1; r <= ROUNDS; r++)); do
 	for a in none 10 100000; do
 		arm "$a" || bail "cannot switch to the $a arm"
-		echo >"$hist"
+		hello_hist_clear
 		batch >>"$efw_tmp/lat.$a" || bail "connections failed ($a)"
-		grep -v '^count' "$hist" >>"$efw_tmp/hist.$a"
+		hello_hist_lines >>"$efw_tmp/hist.$a"
 	done
 done
 arm none

@@ -65,7 +65,6 @@ modprobe -a veth nf_tables nft_ct nft_queue nfnetlink_queue nft_redir nft_nat \
 
 # egressfw's time per hello: its "timing" histogram (kmod/timing.h)
 hello_timing_on
-hist=$HELLO_HIST
 
 ARMS=(none)
 if [ -d /sys/module/egressfw ] && [ -x "$EGRESSCTL" ]; then
@@ -480,16 +479,14 @@ for size in $SIZES; do
 	for arm in "${ARMS[@]}"; do
 		ns_usage "${NS_G[$arm]}" >"$efw_tmp/usage-$arm"
 	done
-	[ -n "$hist" ] && echo >"$hist"
+	hello_hist_clear
 	python3 "$PEERS/latency.py" --count "$COUNT" --timeout "$T" "${specs[@]}" |
 		sed "s/^/$size /" | tee -a "$efw_tmp/latency" | sed 's/^/# latency /'
-	if [ -n "$hist" ]; then
-		grep -v '^count' "$hist" >"$efw_tmp/hist"
-		n=$(hist_count "$efw_tmp/hist")
-		[ "$n" -gt 0 ] && echo "$size egressfw hellos=$n med_ns=$(hist_pct "$efw_tmp/hist" 50)" \
-			"p99_ns=$(hist_pct "$efw_tmp/hist" 99)" | tee -a "$efw_tmp/hello" |
-			sed 's/^/# module time per hello /'
-	fi
+	hello_hist_lines >"$efw_tmp/hist"
+	n=$(hist_count "$efw_tmp/hist")
+	[ "$n" -gt 0 ] && echo "$size egressfw hellos=$n med_ns=$(hist_pct "$efw_tmp/hist" 50)" \
+		"p99_ns=$(hist_pct "$efw_tmp/hist" 99)" | tee -a "$efw_tmp/hello" |
+		sed 's/^/# module time per hello /'
 	for arm in "${ARMS[@]}"; do
 		read -r _ cpu0 <"$efw_tmp/usage-$arm"
 		read -r rss cpu1 < <(ns_usage "${NS_G[$arm]}")

@@ -8,7 +8,8 @@ by the local address the client reached:
   - any other: TLS with CERT/KEY, then HTTP.
 HTTP: "GET /bulk/N" answers N bytes (download throughput), "PUT /sink"
 with a Content-Length reads that many bytes before it answers with the
-short page (upload throughput), anything else gets the short page. One thread per connection, so a slow arm never holds up another.
+short page (upload throughput), anything else gets the short page. One
+thread per connection, so a slow arm never holds up another.
 """
 import argparse
 import re

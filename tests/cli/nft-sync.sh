@@ -79,6 +79,18 @@ timeout_near() {
 	[ "$t" = "$3" ] && [ "$x" -le "$3" ] && [ "$x" -ge $(($3 - 10)) ]
 }
 absent() { [ -z "$(elem "$1" "$2")" ]; }
+present() { [ -n "$(elem "$1" "$2")" ]; }
+# within SECONDS CMD...: CMD, every 0.1 s, until it succeeds or the time
+# is up (then false).
+within() {
+	local n=$(($1 * 10))
+	shift
+	until "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
 
 # --- without the module, and usage ---------------------------------------
 if [ ! -d /sys/module/egressfw ]; then
@@ -135,7 +147,7 @@ seed cache "192.0.2.7 a.example.com 900 inet egf v4 v6"
 expect "refresh with a longer lifetime" 0 '^1 element written to 1 set$' fk nft-sync --once
 check "the timeout moved to the new lifetime" timeout_near v4 192.0.2.7 900
 ours_seen() { grep -q '^# new generation .*egressctl' "$tmp/monitor"; }
-for _ in $(seq 50); do ours_seen && break; sleep 0.1; done
+within 5 ours_seen
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 mon=
@@ -184,8 +196,7 @@ seed learned "192.0.2.31 i.example.com 120 inet egf v4 v6" \
 : >"$log"
 FAKE_EGRESSFW_ENOBUFS=1 LD_PRELOAD=$fake "$ctl" nft-sync >"$tmp/sync.out" 2>&1 &
 pid=$!
-written() { [ -n "$(elem v6 2001:db8::31)" ]; }
-for _ in $(seq 100); do written && break; sleep 0.1; done
+within 10 present v6 2001:db8::31
 check "an event's IPv4 address is written" timeout_near v4 192.0.2.31 120
 check "an event's IPv6 address is written" timeout_near v6 2001:db8::31 240
 check "the dump's address is written" timeout_near v4 192.0.2.30 300
@@ -208,17 +219,18 @@ seed cache "192.0.2.40 j.example.com 300 inet egf late"
 seed learned
 LD_PRELOAD=$fake "$ctl" nft-sync >"$tmp/late.out" 2>&1 &
 pid=$!
-said_missing() { grep -c '^egressctl nft-sync: set inet egf late: no such set' "$tmp/late.out"; }
-for _ in $(seq 100); do [ "$(said_missing)" -ge 1 ] && break; sleep 0.1; done
+missing='^egressctl nft-sync: set inet egf late: no such set'
+said_missing() { grep -c "$missing" "$tmp/late.out"; }
+within 10 grep -q "$missing" "$tmp/late.out"
 check "listening, a set not there yet: said" [ "$(said_missing)" -eq 1 ]
 nft add set inet egf late '{ type ipv4_addr; flags timeout; }'
 # within one recheck, and a second if the first came just before the set
-for _ in $(seq 650); do [ -n "$(elem late 192.0.2.40)" ] && break; sleep 0.1; done
+within 65 present late 192.0.2.40
 check "the set, made later, is filled at a recheck" timeout_near late 192.0.2.40 300
 check "... and was said missing only once" [ "$(said_missing)" -eq 1 ]
 nft delete set inet egf late
 nft add set inet egf late '{ type ipv4_addr; flags timeout; }'
-for _ in $(seq 650); do [ -n "$(elem late 192.0.2.40)" ] && break; sleep 0.1; done
+within 65 present late 192.0.2.40
 check "the set, deleted and made again, is filled again" timeout_near late 192.0.2.40 300
 kill -TERM "$pid"
 wait "$pid"
